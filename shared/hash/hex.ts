@@ -3,10 +3,10 @@
  */
 import { hexToBytes as nobleHexToBytes, bytesToHex as nobleBytesToHex } from '@noble/hashes/utils.js';
 
-/** A 0x-prefixed hex string. */
-export type Hex = `0x${string}`;
+/** A 0x-prefixed lowercase hex string (validated where it enters; a plain string for zod's sake). */
+export type Hex = string;
 /** A 32-byte value as 0x + 64 lowercase hex digits. */
-export type Hex32 = `0x${string}`;
+export type Hex32 = string;
 
 /** The 32-byte zero value, the `prevHash` of the first transcript entry. */
 export const ZERO_HASH: Hex32 = `0x${'00'.repeat(32)}`;

@@ -1,0 +1,161 @@
+/**
+ * The ceremony spec (DESIGN.md §2): one zod schema, used by the client, the coordinator and `verify`.
+ * Strict objects everywhere (an unknown field is an error, as OpenEthereum's `deny_unknown_fields`),
+ * addresses normalized to EIP-55, amounts as decimal strings, cross-field rules in `superRefine` with
+ * the path of the field at fault.
+ */
+import { z } from 'zod';
+import { addressField, amountField, endpointField, intField } from '../validation/fields.js';
+import { supportedClients } from '../chainspec/evm-levels.js';
+
+/** The format tag of version 1 of the ceremony spec. */
+export const SPEC_FORMAT = 'concord/ceremony-spec@1';
+
+/** The most authority nodes or bridge validators one member may enroll. */
+export const MAX_KEYS_PER_MEMBER = 16;
+/** tokenbridge's BridgeValidators contract holds at most 50 validators (REFERENCE.md §4). */
+export const MAX_BRIDGE_VALIDATORS = 50;
+
+const memberSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  identity: addressField,
+  authorityNodes: intField(1, MAX_KEYS_PER_MEMBER),
+  bridgeValidators: intField(0, MAX_KEYS_PER_MEMBER),
+  /** Where the other nodes reach this member's nodes; if absent, the member's client supplies them in its reveal. */
+  endpoints: z.array(endpointField).optional(),
+});
+
+const clientSchema = z.enum(['openethereum', 'nethermind']);
+
+const chainSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/, 'a chain name of letters, digits, space, _ or - (1..64 characters)'),
+  engine: z.literal('aura'),
+  chainId: intField(1),
+  networkId: intField(1),
+  stepDurationSec: intField(1, 3600),
+  gasLimit: amountField,
+  blockRewardWei: amountField,
+  baseFeePerGasWei: amountField.default('1000000000'),
+  evm: z.enum(['london', 'shanghai', 'cancun']).default('london'),
+  clients: z.array(clientSchema).min(1).default(['openethereum', 'nethermind']),
+  accounts: z.array(z.strictObject({ address: addressField, balanceWei: amountField })).default([]),
+});
+
+const bridgeSideSchema = z.strictObject({
+  dailyLimit: amountField,
+  maxPerTx: amountField,
+  minPerTx: amountField,
+  requiredBlockConfirmations: intField(1, 1000),
+  gasPriceWei: amountField,
+});
+
+const bridgeSchema = z.strictObject({
+  mode: z.literal('erc-to-erc'),
+  foreignChainId: intField(1),
+  requiredSignatures: intField(1, MAX_BRIDGE_VALIDATORS),
+  foreignToken: addressField,
+  homeToken: z.strictObject({ name: z.string().min(1).max(64), symbol: z.string().min(1).max(16), decimals: intField(0, 36) }),
+  owner: addressField,
+  validatorsOwner: addressField,
+  upgradeableAdmin: addressField,
+  home: bridgeSideSchema,
+  foreign: bridgeSideSchema,
+});
+
+const deadlinesSchema = z.strictObject({
+  acceptSec: intField(1),
+  commitSec: intField(1),
+  revealSec: intField(1),
+  approveSec: intField(1),
+});
+
+/** The ceremony spec schema. Parse with `parseSpec` (shared/spec/parse.ts) to get ConcordErrors. */
+export const ceremonySpecSchema = z
+  .strictObject({
+    format: z.literal(SPEC_FORMAT),
+    ceremonyId: z.string().regex(/^[a-z0-9][a-z0-9-]{2,63}$/, 'an id of 3..64 lowercase letters, digits or -'),
+    consortium: z.string().min(1).max(128),
+    coordinator: addressField,
+    members: z.array(memberSchema).min(1).max(200),
+    chain: chainSchema,
+    bridge: bridgeSchema.optional(),
+    governance: z.strictObject({ threshold: intField(1) }),
+    deadlines: deadlinesSchema,
+  })
+  .superRefine((spec, ctx) => {
+    const identities = new Map<string, number>();
+    const names = new Map<string, number>();
+    spec.members.forEach((member, i) => {
+      const earlier = identities.get(member.identity);
+      if (earlier !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'identity'], message: `an identity not already used by members[${earlier}]` });
+      }
+      identities.set(member.identity, i);
+      const sameName = names.get(member.name.toLowerCase());
+      if (sameName !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'name'], message: `a name not already used by members[${sameName}]` });
+      }
+      names.set(member.name.toLowerCase(), i);
+      if (member.endpoints !== undefined && member.endpoints.length !== member.authorityNodes) {
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'endpoints'], message: `one endpoint per authority node (${member.authorityNodes})` });
+      }
+      if (member.identity === spec.coordinator) {
+        ctx.addIssue({ code: 'custom', path: ['members', i, 'identity'], message: 'an identity other than the coordinator' });
+      }
+    });
+    if (spec.governance.threshold > spec.members.length) {
+      ctx.addIssue({ code: 'custom', path: ['governance', 'threshold'], message: `a threshold ≤ the number of members (${spec.members.length})` });
+    }
+    const seenAccounts = new Map<string, number>();
+    spec.chain.accounts.forEach((account, i) => {
+      const earlier = seenAccounts.get(account.address);
+      if (earlier !== undefined) {
+        ctx.addIssue({ code: 'custom', path: ['chain', 'accounts', i, 'address'], message: `an address not already listed at chain.accounts[${earlier}]` });
+      }
+      seenAccounts.set(account.address, i);
+    });
+    if (new Set(spec.chain.clients).size !== spec.chain.clients.length) {
+      ctx.addIssue({ code: 'custom', path: ['chain', 'clients'], message: 'each client named once' });
+    }
+    const levelClients = supportedClients(spec.chain.evm);
+    spec.chain.clients.forEach((client, i) => {
+      if (!levelClients.includes(client)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['chain', 'clients', i],
+          message: `a client that runs EVM level ${spec.chain.evm} (${levelClients.join(', ')}); lower chain.evm or drop ${client}`,
+        });
+      }
+    });
+    if (spec.chain.baseFeePerGasWei === '0') {
+      ctx.addIssue({ code: 'custom', path: ['chain', 'baseFeePerGasWei'], message: 'a non-zero base fee (London is at block 0)' });
+    }
+    const bridgeValidators = spec.members.reduce((sum, member) => sum + member.bridgeValidators, 0);
+    if (spec.bridge === undefined) {
+      if (bridgeValidators > 0) ctx.addIssue({ code: 'custom', path: ['bridge'], message: 'a bridge section, because members enroll bridge validators' });
+      return;
+    }
+    if (bridgeValidators === 0) {
+      ctx.addIssue({ code: 'custom', path: ['bridge'], message: 'no bridge section, or members with bridgeValidators > 0' });
+    }
+    if (bridgeValidators > MAX_BRIDGE_VALIDATORS) {
+      ctx.addIssue({ code: 'custom', path: ['members'], message: `at most ${MAX_BRIDGE_VALIDATORS} bridge validators in all` });
+    }
+    if (spec.bridge.requiredSignatures > bridgeValidators) {
+      ctx.addIssue({ code: 'custom', path: ['bridge', 'requiredSignatures'], message: `at most the number of bridge validators (${bridgeValidators})` });
+    }
+    for (const side of ['home', 'foreign'] as const) {
+      const limits = spec.bridge[side];
+      // tokenbridge-contracts deploy/src/loadEnv.js: 0 < min < max < daily.
+      if (!(0n < BigInt(limits.minPerTx) && BigInt(limits.minPerTx) < BigInt(limits.maxPerTx) && BigInt(limits.maxPerTx) < BigInt(limits.dailyLimit))) {
+        ctx.addIssue({ code: 'custom', path: ['bridge', side], message: '0 < minPerTx < maxPerTx < dailyLimit' });
+      }
+    }
+  });
+
+/** A validated ceremony spec, with addresses checksummed and defaults filled in. */
+export type CeremonySpec = z.infer<typeof ceremonySpecSchema>;
+/** One member of a ceremony spec. */
+export type SpecMember = CeremonySpec['members'][number];
+/** The node software a bundle targets. */
+export type NodeClient = z.infer<typeof clientSchema>;

@@ -1,0 +1,92 @@
+/**
+ * Transcript entries (DESIGN.md §4): entry n = {seq, prevHash, kind, member, payload, signature},
+ * hash = keccak256(JCS(entry)), prevHash of entry 0 = 32 zero bytes. `payload` is the EIP-712 value the
+ * `signature` signs (for Reveal, plus the contribution whose hash it signs). Member entries are
+ * signed by the member's identity; Abort entries by the coordinator.
+ */
+import { z } from 'zod';
+import { hashCanonical } from '../hash/keccak.js';
+import type { Hex32 } from '../hash/hex.js';
+import { addressField, hash32Field, intField, signatureField } from '../validation/fields.js';
+import { contributionSchema } from '../ceremony/contribution.js';
+import { typedDigest } from '../eip712/sign.js';
+
+const ceremonyFields = { ceremonyId: z.string().max(64), specHash: hash32Field };
+const reasonField = z.string().min(1).max(500);
+
+/** The payload schema of each entry kind. */
+export const payloadSchemas = {
+  Accept: z.strictObject({ ...ceremonyFields }),
+  Commit: z.strictObject({ ...ceremonyFields, commitment: hash32Field }),
+  Reveal: z.strictObject({ ...ceremonyFields, contributionHash: hash32Field, salt: hash32Field, contribution: contributionSchema }),
+  Approve: z.strictObject({
+    ...ceremonyFields,
+    transcriptHead: hash32Field,
+    genesisHash: hash32Field,
+    chainSpecHash: hash32Field,
+    validatorSetHash: hash32Field,
+    bridgeValidatorsHash: hash32Field,
+    manifestHash: hash32Field,
+  }),
+  Reject: z.strictObject({ ...ceremonyFields, reason: reasonField }),
+  Abort: z.strictObject({ ...ceremonyFields, reason: reasonField }),
+} as const;
+
+/** What a transcript entry records. */
+export type EntryKind = keyof typeof payloadSchemas;
+/** The entry kinds a member may submit (Abort is the coordinator's). */
+export const MEMBER_ENTRY_KINDS = ['Accept', 'Commit', 'Reveal', 'Approve', 'Reject'] as const satisfies readonly EntryKind[];
+export type MemberEntryKind = (typeof MEMBER_ENTRY_KINDS)[number];
+
+/** The payload of an entry of kind K. */
+export type Payload<K extends EntryKind> = z.infer<(typeof payloadSchemas)[K]>;
+
+function entrySchema<K extends EntryKind>(kind: K) {
+  return z.strictObject({
+    seq: intField(0),
+    prevHash: hash32Field,
+    kind: z.literal(kind),
+    member: addressField,
+    payload: payloadSchemas[kind],
+    signature: signatureField,
+  });
+}
+
+/** One transcript entry, validated. */
+export const transcriptEntrySchema = z.discriminatedUnion('kind', [
+  entrySchema('Accept'),
+  entrySchema('Commit'),
+  entrySchema('Reveal'),
+  entrySchema('Approve'),
+  entrySchema('Reject'),
+  entrySchema('Abort'),
+]);
+export type TranscriptEntry = z.infer<typeof transcriptEntrySchema>;
+
+/** keccak256(JCS(entry)): the entry's hash and the next entry's prevHash. */
+export function hashEntry(entry: TranscriptEntry): Hex32 {
+  return hashCanonical(entry);
+}
+
+/**
+ * The EIP-712 digest an entry's signature signs: its payload as the typed message of its kind, less a
+ * Reveal's contribution (which the Reveal signs by hash).
+ */
+export function entryDigest(entry: TranscriptEntry): Uint8Array {
+  switch (entry.kind) {
+    case 'Reveal': {
+      const { contribution: _contribution, ...value } = entry.payload;
+      return typedDigest('Reveal', value);
+    }
+    case 'Accept':
+      return typedDigest('Accept', entry.payload);
+    case 'Commit':
+      return typedDigest('Commit', entry.payload);
+    case 'Approve':
+      return typedDigest('Approve', entry.payload);
+    case 'Reject':
+      return typedDigest('Reject', entry.payload);
+    case 'Abort':
+      return typedDigest('Abort', entry.payload);
+  }
+}
