@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { addressField, amountField, endpointField, intField } from '../validation/fields.js';
 import { supportedClients } from '../chainspec/evm-levels.js';
+import { isBuiltinAddress } from '../chainspec/builtins.js';
 
 /** The format tag of version 1 of the ceremony spec. */
 export const SPEC_FORMAT = 'concord/ceremony-spec@1';
@@ -113,6 +114,12 @@ export const ceremonySpecSchema = z
         ctx.addIssue({ code: 'custom', path: ['chain', 'accounts', i, 'address'], message: `an address not already listed at chain.accounts[${earlier}]` });
       }
       seenAccounts.set(account.address, i);
+      if (account.balanceWei === '0') {
+        ctx.addIssue({ code: 'custom', path: ['chain', 'accounts', i, 'balanceWei'], message: 'a balance above 0 (an account without one need not be listed)' });
+      }
+      if (isBuiltinAddress(account.address)) {
+        ctx.addIssue({ code: 'custom', path: ['chain', 'accounts', i, 'address'], message: 'an address other than the precompiles 0x…01..0x…09 (no key spends from them)' });
+      }
     });
     if (new Set(spec.chain.clients).size !== spec.chain.clients.length) {
       ctx.addIssue({ code: 'custom', path: ['chain', 'clients'], message: 'each client named once' });
