@@ -12,7 +12,7 @@ import { utf8ToBytes, concatBytes } from '@noble/hashes/utils.js';
 import { ConcordError, joinPath } from '../errors.js';
 import { canonicalize } from '../canonical/jcs.js';
 import { fromHex, toHex, type Hex32 } from '../hash/hex.js';
-import { addressOfPublicKey, type Address } from '../crypto/secp256k1.js';
+import { addressOf, addressOfPublicKey, publicKeyOf, type Address } from '../crypto/secp256k1.js';
 import { recoverTypedPublicKey, recoverTypedSigner, signTyped } from '../eip712/sign.js';
 import type { TypedValue } from '../eip712/types.js';
 import { addressField, endpointField, intField, nodePublicKeyField, signatureField } from '../validation/fields.js';
@@ -134,4 +134,41 @@ export function enrolledAddresses(contribution: Contribution, path: string): { a
     ]),
     ...contribution.bridgeValidators.map((validator, i) => ({ address: validator.address, path: joinPath(path, 'bridgeValidators', i, 'address') })),
   ];
+}
+
+/** The secret keys a member enrolls, by role, in index order. */
+export interface EnrolledKeys {
+  authority: readonly Uint8Array[];
+  node: readonly Uint8Array[];
+  bridge: readonly Uint8Array[];
+}
+
+/** Builds a member's contribution with a proof of possession by every enrolled key. */
+export function buildContribution(
+  spec: CeremonySpec,
+  specHash: Hex32,
+  member: SpecMember,
+  keys: EnrolledKeys,
+  endpoints: readonly string[],
+): Contribution {
+  const pop = (role: PopRole, index: number, secretKey: Uint8Array): string => signPop(spec.ceremonyId, specHash, member.identity, role, index, secretKey);
+  return {
+    member: member.identity,
+    authorities: keys.authority.map((signerKey, index) => {
+      const nodeKey = keys.node[index];
+      const endpoint = endpoints[index];
+      if (nodeKey === undefined || endpoint === undefined) {
+        throw new ConcordError('MESSAGE_INVALID', joinPath('keys', 'node', index), 'one node key and one endpoint per authority node');
+      }
+      return {
+        index,
+        signer: addressOf(signerKey),
+        signerPop: pop('authority', index, signerKey),
+        nodePublicKey: toHex(publicKeyOf(nodeKey)),
+        nodePop: pop('node', index, nodeKey),
+        endpoint,
+      };
+    }),
+    bridgeValidators: keys.bridge.map((secretKey, index) => ({ index, address: addressOf(secretKey), pop: pop('bridge', index, secretKey) })),
+  };
 }

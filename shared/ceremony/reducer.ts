@@ -13,7 +13,7 @@ import { hashCanonical } from '../hash/keccak.js';
 import { ZERO_HASH, type Hex32 } from '../hash/hex.js';
 import { recoverAddress, type Address } from '../crypto/secp256k1.js';
 import type { CeremonySpec, SpecMember } from '../spec/schema.js';
-import { entryDigest, hashEntry, type TranscriptEntry } from '../transcript/entry.js';
+import { messageDigest, hashEntry, type TranscriptEntry } from '../transcript/entry.js';
 import { commitmentOf, enrolledAddresses, verifyContribution, type Contribution } from './contribution.js';
 import { assemble, type Assembly, type AssemblyHashes } from '../assembly/assemble.js';
 
@@ -91,7 +91,7 @@ export async function applyEntry(context: CeremonyContext, state: CeremonyState,
     throw new ConcordError('WRONG_CEREMONY', joinPath(path, 'payload', 'ceremonyId'), `ceremony ${spec.ceremonyId}`);
   }
   if (entry.payload.specHash !== specHash) throw new ConcordError('WRONG_CEREMONY', joinPath(path, 'payload', 'specHash'), `the spec hash ${specHash}`);
-  if (recoverAddress(entryDigest(entry), entry.signature, joinPath(path, 'signature')) !== entry.member) {
+  if (recoverAddress(messageDigest(entry), entry.signature, joinPath(path, 'signature')) !== entry.member) {
     throw new ConcordError('SIGNATURE_INVALID', joinPath(path, 'signature'), `an EIP-712 ${entry.kind} signature by ${entry.member}`);
   }
   const head = hashEntry(entry);

@@ -25,8 +25,8 @@ export const MAX_FRAME_BYTES = 256 * 1024;
 const requestId = intField(0, 2 ** 31);
 
 export const clientFrameSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('hello'), ceremonyId: z.string().max(64), role: z.literal('member'), member: addressField }),
-  z.strictObject({ type: z.literal('hello'), ceremonyId: z.string().max(64), role: z.literal('observer') }),
+  /** `member` is required for the member role and absent for observers (checked by the coordinator). */
+  z.strictObject({ type: z.literal('hello'), ceremonyId: z.string().max(64), role: z.enum(['member', 'observer']), member: addressField.optional() }),
   z.strictObject({ type: z.literal('auth'), signature: signatureField }),
   z.strictObject({ type: z.literal('submit'), id: requestId, kind: z.enum(MEMBER_ENTRY_KINDS), payload: z.unknown(), signature: signatureField }),
   z.strictObject({ type: z.literal('transcript'), id: requestId, fromSeq: intField(0) }),

@@ -68,25 +68,28 @@ export function hashEntry(entry: TranscriptEntry): Hex32 {
   return hashCanonical(entry);
 }
 
+/** A signed message as a member (or, for Abort, the coordinator) makes it: its kind and payload. */
+export type SignedMessage = { [K in EntryKind]: { kind: K; payload: Payload<K> } }[EntryKind];
+
 /**
- * The EIP-712 digest an entry's signature signs: its payload as the typed message of its kind, less a
- * Reveal's contribution (which the Reveal signs by hash).
+ * The EIP-712 digest a message's signature signs: its payload as the typed message of its kind, less
+ * a Reveal's contribution (which the Reveal signs by hash). Entries are messages too.
  */
-export function entryDigest(entry: TranscriptEntry): Uint8Array {
-  switch (entry.kind) {
+export function messageDigest(message: SignedMessage): Uint8Array {
+  switch (message.kind) {
     case 'Reveal': {
-      const { contribution: _contribution, ...value } = entry.payload;
+      const { contribution: _contribution, ...value } = message.payload;
       return typedDigest('Reveal', value);
     }
     case 'Accept':
-      return typedDigest('Accept', entry.payload);
+      return typedDigest('Accept', message.payload);
     case 'Commit':
-      return typedDigest('Commit', entry.payload);
+      return typedDigest('Commit', message.payload);
     case 'Approve':
-      return typedDigest('Approve', entry.payload);
+      return typedDigest('Approve', message.payload);
     case 'Reject':
-      return typedDigest('Reject', entry.payload);
+      return typedDigest('Reject', message.payload);
     case 'Abort':
-      return typedDigest('Abort', entry.payload);
+      return typedDigest('Abort', message.payload);
   }
 }

@@ -1,0 +1,299 @@
+/**
+ * Taking part in a ceremony as a member (DESIGN.md §3), driven by the coordinator's status: accept the
+ * spec a person confirmed, make keys locally, commit, reveal, then recompute everything from the
+ * transcript and approve only if it matches what the coordinator published; at the end fetch, verify
+ * and save the artifact. A dropped connection is re-opened with backoff; every message is idempotent
+ * (same content, same deterministic signature), so resending is safe.
+ */
+import { randomBytes } from 'node:crypto';
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ConcordError } from '../../shared/errors.js';
+import { canonicalize } from '../../shared/canonical/jcs.js';
+import { hashCanonical } from '../../shared/hash/keccak.js';
+import { toHex, type Hex32 } from '../../shared/hash/hex.js';
+import { recoverTypedSigner } from '../../shared/eip712/sign.js';
+import { signDigest } from '../../shared/crypto/secp256k1.js';
+import { parseSpec, hashSpec } from '../../shared/spec/parse.js';
+import type { CeremonySpec, SpecMember } from '../../shared/spec/schema.js';
+import { buildContribution, commitmentOf } from '../../shared/ceremony/contribution.js';
+import { MEMBER_STATE_FORMAT, memberStateSchema, type MemberState } from '../../shared/ceremony/member-state.js';
+import { replay } from '../../shared/ceremony/reducer.js';
+import { parseWith } from '../../shared/validation/zod.js';
+import { verifyArtifact } from '../../shared/artifact/verify.js';
+import type { GenesisArtifact } from '../../shared/artifact/schema.js';
+import { buildPublicBundle } from '../../shared/bundle/public.js';
+import type { CeremonyStatus, Receipt } from '../../shared/protocol/messages.js';
+import { messageDigest, type MemberEntryKind, type SignedMessage } from '../../shared/transcript/entry.js';
+import type { ScryptParams } from '../../shared/keys/keystore.js';
+import { readJson, writeNewFile, writeOutputFile } from '../io/files.js';
+import { loadOrCreateKeys } from '../keys/ceremony-keys.js';
+import { CoordinatorLink, type LinkIdentity } from '../net/coordinator-link.js';
+
+export interface ParticipateOptions {
+  /** ws://host:port/ws */
+  wsUrl: string;
+  ceremonyId: string;
+  identity: LinkIdentity;
+  /** The member's folder: keys, its record of the ceremony, receipts, the artifact. */
+  folder: string;
+  /** Endpoints of the member's authority nodes, when the spec does not fix them. */
+  endpoints: readonly string[];
+  /** The hash of the spec the member has on file, if any: the coordinator's must be the same. */
+  expectedSpecHash: Hex32 | null;
+  /** Shows the spec to a person and says whether they accept it. */
+  confirm: (spec: CeremonySpec, specHash: Hex32) => Promise<boolean>;
+  scrypt: ScryptParams;
+  /** Progress lines for a person; never given secrets. */
+  report: (line: string) => void;
+}
+
+export interface Participation {
+  artifactPath: string;
+  artifact: GenesisArtifact;
+}
+
+const BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10000];
+
+/** Runs the member's side of the ceremony to FINALIZED (resolves) or ABORTED (rejects). */
+export async function participate(options: ParticipateOptions): Promise<Participation> {
+  const session = new MemberSession(options);
+  return session.run();
+}
+
+class MemberSession {
+  private spec: CeremonySpec | null = null;
+  private specHash: Hex32 = '';
+  private member: SpecMember | null = null;
+  private record: MemberState | null = null;
+  private receipts: Receipt[] = [];
+
+  constructor(private readonly options: ParticipateOptions) {}
+
+  async run(): Promise<Participation> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.connectOnce().catch((error: unknown) => {
+        if (error instanceof ConcordError && error.code === 'NOT_FOUND' && error.path === 'coordinator') return 'disconnected' as const;
+        if (error instanceof ConcordError && error.code === 'NOT_FOUND' && error.path === this.options.wsUrl) return 'disconnected' as const;
+        throw error;
+      });
+      if (outcome !== 'disconnected') return outcome;
+      const delay = BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)] as number;
+      this.options.report(`coordinator unreachable; retrying in ${delay} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+
+  /** One connection: resolves with the result, or 'disconnected' when the socket drops first. */
+  private async connectOnce(): Promise<Participation | 'disconnected'> {
+    const { link, welcome } = await CoordinatorLink.connect(this.options.wsUrl, this.options.ceremonyId, this.options.identity);
+    try {
+      await this.adopt(welcome.spec, welcome.specHash, welcome.coordinator);
+      return await new Promise<Participation | 'disconnected'>((resolve, reject) => {
+        let latest: CeremonyStatus = welcome.status;
+        let running = false;
+        const drive = async (): Promise<void> => {
+          if (running) return;
+          running = true;
+          try {
+            for (let seen: CeremonyStatus | null = null; seen !== latest; ) {
+              seen = latest;
+              const result = await this.step(link, seen);
+              if (result !== null) return resolve(result);
+            }
+          } catch (error) {
+            reject(error);
+          } finally {
+            running = false;
+          }
+        };
+        link.on('status', (status) => {
+          if (status.seq >= latest.seq) latest = status;
+          void drive();
+        });
+        link.on('close', () => resolve('disconnected'));
+        void drive();
+      });
+    } finally {
+      link.close();
+    }
+  }
+
+  /** Checks the coordinator's spec against what the member expects; loads the member's own record. */
+  private async adopt(specJson: unknown, claimedHash: string, coordinator: string | null): Promise<void> {
+    const spec = parseSpec(specJson, 'coordinator spec');
+    const specHash = hashSpec(spec);
+    if (specHash !== claimedHash) throw new ConcordError('SPEC_INVALID', 'coordinator spec', `a spec whose hash is the hash the coordinator announced (${claimedHash})`);
+    if (this.options.expectedSpecHash !== null && specHash !== this.options.expectedSpecHash) {
+      throw new ConcordError('SPEC_INVALID', 'coordinator spec', `the spec you have on file (hash ${this.options.expectedSpecHash}); the coordinator serves ${specHash}`);
+    }
+    if (coordinator !== spec.coordinator) throw new ConcordError('SIGNATURE_INVALID', 'coordinator', `the coordinator the spec names (${spec.coordinator})`);
+    const member = spec.members.find((candidate) => candidate.identity === this.options.identity.address);
+    if (member === undefined) throw new ConcordError('NOT_A_MEMBER', 'identity', `the identity of a member of ${spec.ceremonyId}`);
+    this.spec = spec;
+    this.specHash = specHash;
+    this.member = member;
+    this.record = await this.readRecord();
+  }
+
+  private recordPath(): string {
+    return join(this.options.folder, 'ceremony.json');
+  }
+
+  private async readRecord(): Promise<MemberState | null> {
+    const path = this.recordPath();
+    const found = await access(path).then(
+      () => true,
+      () => false,
+    );
+    if (!found) return null;
+    const record = parseWith(memberStateSchema, await readJson(path, 'a Concord member record'), 'FILE_INVALID', path);
+    if (record.ceremonyId !== this.spec?.ceremonyId || record.specHash !== this.specHash || record.member !== this.member?.identity) {
+      throw new ConcordError('FILE_INVALID', path, `the record of ceremony ${this.spec?.ceremonyId} with spec ${this.specHash}; use another folder for another ceremony`);
+    }
+    return record;
+  }
+
+  /** Does what the member owes in `status`; returns the result once FINALIZED. */
+  private async step(link: CoordinatorLink, status: CeremonyStatus): Promise<Participation | null> {
+    const spec = this.spec as CeremonySpec;
+    const member = this.member as SpecMember;
+    const me = status.members.find((candidate) => candidate.identity === member.identity);
+    if (me === undefined) throw new ConcordError('NOT_A_MEMBER', 'status.members', `a status that lists ${member.identity}`);
+    const base = { ceremonyId: spec.ceremonyId, specHash: this.specHash };
+    switch (status.phase) {
+      case 'ABORTED':
+        throw new ConcordError('ABORTED', 'ceremony', `a ceremony that runs to the end; it was aborted by ${status.abort?.by ?? 'unknown'}: ${status.abort?.reason ?? ''}`);
+      case 'OPEN':
+      case 'ACCEPT':
+        if (!me.accepted) {
+          if (!(await this.options.confirm(spec, this.specHash))) {
+            await this.send(link, { kind: 'Reject', payload: { ...base, reason: `${member.name} did not accept the spec` } });
+            throw new ConcordError('ABORTED', 'spec', 'a spec you accept; you declined it, so the ceremony is aborted');
+          }
+          await this.send(link, { kind: 'Accept', payload: base });
+        }
+        return null;
+      case 'COMMIT':
+        if (!me.committed) {
+          const record = await this.prepareContribution();
+          await this.send(link, { kind: 'Commit', payload: { ...base, commitment: commitmentOf(record.contribution, record.salt) } });
+        }
+        return null;
+      case 'REVEAL':
+        if (!me.revealed) {
+          const record = this.record;
+          if (record === null) throw new ConcordError('FILE_INVALID', this.recordPath(), 'the record of the contribution this member committed to (it is lost; the ceremony cannot continue for this member)');
+          const { contribution, salt } = record;
+          await this.send(link, { kind: 'Reveal', payload: { ...base, contributionHash: hashCanonical(contribution), salt, contribution } });
+        }
+        return null;
+      case 'APPROVE':
+        if (!me.approved) await this.approve(link, status);
+        return null;
+      case 'FINALIZED':
+        return this.finish();
+    }
+  }
+
+  /** Makes (or loads) the member's keys and the contribution with its salt, and records both before committing. */
+  private async prepareContribution(): Promise<MemberState> {
+    if (this.record !== null) return this.record;
+    const spec = this.spec as CeremonySpec;
+    const member = this.member as SpecMember;
+    const endpoints = member.endpoints ?? this.options.endpoints;
+    if (endpoints.length !== member.authorityNodes) {
+      throw new ConcordError('ENDPOINT_INVALID', '--endpoint', `${member.authorityNodes} endpoint(s) host:port, one per authority node of ${member.name}`);
+    }
+    this.options.report(`making ${member.authorityNodes * 2 + member.bridgeValidators} key(s) locally (scrypt keystores)`);
+    const keys = await loadOrCreateKeys(this.options.folder, member, this.options.scrypt, (done, total, label) => this.options.report(`  [${done}/${total}] ${label}`));
+    const record: MemberState = {
+      format: MEMBER_STATE_FORMAT,
+      ceremonyId: spec.ceremonyId,
+      specHash: this.specHash,
+      member: member.identity,
+      salt: toHex(randomBytes(32)),
+      contribution: buildContribution(spec, this.specHash, member, keys, endpoints),
+    };
+    await writeNewFile(this.recordPath(), `${JSON.stringify(record, null, 2)}\n`, true);
+    this.record = record;
+    return record;
+  }
+
+  /**
+   * Replays the whole transcript with the shared reducer, re-assembles, and approves only if the
+   * coordinator published the same values; otherwise rejects, naming what differs.
+   */
+  private async approve(link: CoordinatorLink, status: CeremonyStatus): Promise<void> {
+    const spec = this.spec as CeremonySpec;
+    const base = { ceremonyId: spec.ceremonyId, specHash: this.specHash };
+    const refuse = async (what: string): Promise<never> => {
+      await this.send(link, { kind: 'Reject', payload: { ...base, reason: `${this.member?.name} refuses to approve: ${what}`.slice(0, 500) } });
+      throw new ConcordError('ASSEMBLY_MISMATCH', 'coordinator', `a coordinator whose published result matches this member's own computation (${what})`);
+    };
+    this.options.report('checking the transcript and re-assembling the genesis independently');
+    let state;
+    try {
+      state = await replay({ spec, specHash: this.specHash }, await link.transcript(0));
+    } catch (error) {
+      if (error instanceof ConcordError) return refuse(`the transcript is invalid at ${error.path}: ${error.code}`);
+      throw error;
+    }
+    if (state.phase !== 'APPROVE' || state.assembly === null || state.revealHead === null) return refuse(`the transcript ends in phase ${state.phase}, not APPROVE`);
+    const mine = state.members[this.options.identity.address]?.contribution;
+    if (this.record === null || mine === undefined || mine === null || canonicalize(mine) !== canonicalize(this.record.contribution)) {
+      return refuse("this member's reveal in the transcript is not the one it sent");
+    }
+    const local = { transcriptHead: state.revealHead, ...state.assembly.hashes };
+    const published = status.assembly;
+    if (published === null) return refuse('the coordinator published no assembly');
+    for (const field of Object.keys(local) as (keyof typeof local)[]) {
+      if (published[field] !== local[field]) return refuse(`${field} differs: coordinator ${published[field]}, computed ${local[field]}`);
+    }
+    this.options.report(`genesis hash ${local.genesisHash} (${state.assembly.validators.length} validators): matches; approving`);
+    await this.send(link, { kind: 'Approve', payload: { ...base, ...local } });
+  }
+
+  /** Fetches the artifact, verifies it offline, checks it is what this member approved, and saves it. */
+  private async finish(): Promise<Participation> {
+    const spec = this.spec as CeremonySpec;
+    const url = `${this.options.wsUrl.replace(/^ws/, 'http').replace(/\/ws$/, '')}/api/ceremonies/${spec.ceremonyId}/artifact`;
+    const response = await fetch(url);
+    if (!response.ok) throw new ConcordError('NOT_FOUND', url, `the artifact of the finalized ceremony (HTTP ${response.status})`);
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new ConcordError('ARTIFACT_INVALID', url, 'JSON text');
+    }
+    const report = await verifyArtifact(json);
+    const artifact = report.artifact;
+    if (!report.ok || artifact === null) {
+      throw new ConcordError('ARTIFACT_INVALID', url, `an artifact that verifies (${report.failures.map((f) => `${f.check} at ${f.path}`).join('; ')})`);
+    }
+    if (artifact.specHash !== this.specHash) throw new ConcordError('ARTIFACT_INVALID', 'artifact.specHash', `the spec this member accepted (${this.specHash})`);
+    const folder = this.options.folder;
+    const artifactPath = join(folder, 'artifact.json');
+    await writeOutputFile(artifactPath, text);
+    for (const file of buildPublicBundle({ chainSpec: artifact.chainSpec, enodes: artifact.enodes }).files) {
+      await writeOutputFile(join(folder, 'public', file.path), file.content);
+    }
+    this.options.report(`FINALIZED: artifact verified, genesis ${artifact.genesisHash}; saved ${artifactPath}`);
+    return { artifactPath, artifact };
+  }
+
+  /** Signs and submits one message; checks and keeps the coordinator's receipt. */
+  private async send(link: CoordinatorLink, message: SignedMessage & { kind: MemberEntryKind }): Promise<void> {
+    const signature = signDigest(messageDigest(message), this.options.identity.secretKey);
+    const receipt = await link.submit(message.kind, message.payload, signature);
+    const spec = this.spec as CeremonySpec;
+    const signer = recoverTypedSigner('Receipt', { ceremonyId: receipt.ceremonyId, seq: receipt.seq, entryHash: receipt.entryHash }, receipt.signature, 'receipt.signature');
+    if (signer !== spec.coordinator || receipt.ceremonyId !== spec.ceremonyId) {
+      throw new ConcordError('SIGNATURE_INVALID', 'receipt.signature', `a receipt signed by the coordinator ${spec.coordinator}`);
+    }
+    this.receipts.push(receipt);
+    await writeOutputFile(join(this.options.folder, 'receipts.json'), `${JSON.stringify(this.receipts, null, 2)}\n`);
+    this.options.report(`${message.kind} accepted as transcript entry #${receipt.seq}`);
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * A member's identity: the secp256k1 key that signs every ceremony message, in a keystore v3 file.
+ */
+import { ConcordError } from '../../shared/errors.js';
+import { randomSecretKey, addressOf, type Address } from '../../shared/crypto/secp256k1.js';
+import { decryptKeystore, encryptKeystore, type ScryptParams } from '../../shared/keys/keystore.js';
+import { readPasswordFile, readText, writeNewFile } from '../io/files.js';
+import { keystoreRandomness, newPassword } from './random.js';
+
+export interface CreatedIdentity {
+  address: Address;
+  keystorePath: string;
+  /** Where the password is: the file the user gave, or the new 0600 file beside the keystore. */
+  passwordPath: string;
+}
+
+/**
+ * Creates a new identity keystore at `keystorePath`. The password comes from `passwordPath` if given,
+ * otherwise one is generated and written to `<keystorePath>.password` with mode 0600.
+ */
+export async function createIdentity(keystorePath: string, passwordPath: string | undefined, scrypt: ScryptParams): Promise<CreatedIdentity> {
+  const secretKey = randomSecretKey();
+  let password: string;
+  let writtenPasswordPath: string;
+  if (passwordPath !== undefined) {
+    password = await readPasswordFile(passwordPath);
+    writtenPasswordPath = passwordPath;
+  } else {
+    password = newPassword();
+    writtenPasswordPath = `${keystorePath}.password`;
+    await writeNewFile(writtenPasswordPath, password, true);
+  }
+  await writeNewFile(keystorePath, await encryptKeystore(secretKey, password, keystoreRandomness(), scrypt), true);
+  return { address: addressOf(secretKey), keystorePath, passwordPath: writtenPasswordPath };
+}
+
+/** Where a password comes from: a file, or an environment variable (never a command-line argument). */
+export type PasswordSource = { file: string } | { env: string };
+
+/** Reads the password from its source. */
+export async function readPassword(source: PasswordSource): Promise<string> {
+  if ('file' in source) return readPasswordFile(source.file);
+  const value = process.env[source.env];
+  if (value === undefined || value === '') throw new ConcordError('FILE_INVALID', `$${source.env}`, 'the keystore password in this environment variable');
+  return value;
+}
+
+/** Unlocks an identity keystore. */
+export async function unlockIdentity(keystorePath: string, password: PasswordSource): Promise<{ address: Address; secretKey: Uint8Array }> {
+  const json = await readText(keystorePath, 'a keystore v3 JSON file');
+  return decryptKeystore(json, await readPassword(password), keystorePath);
+}

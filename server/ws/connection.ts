@@ -1,0 +1,105 @@
+/**
+ * One websocket connection to the coordinator: hello → (members) challenge/auth → submit and read.
+ * Every frame is size-capped by ws `maxPayload` before parsing, validated by the shared frame schema,
+ * and answered; a bad frame gets an error naming what was wrong and changes nothing.
+ */
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { ConcordError, type ErrorReply } from '../../shared/errors.js';
+import { toHex } from '../../shared/hash/hex.js';
+import { recoverTypedSigner } from '../../shared/eip712/sign.js';
+import { parseWith } from '../../shared/validation/zod.js';
+import { clientFrameSchema, type CeremonyStatus, type ClientFrame, type ServerFrame } from '../../shared/protocol/messages.js';
+import type { Address } from '../../shared/crypto/secp256k1.js';
+import type { CeremonyHost } from '../ceremony/host.js';
+
+type Session =
+  | { stage: 'new' }
+  | { stage: 'challenged'; member: Address; nonce: string }
+  | { stage: 'member'; member: Address }
+  | { stage: 'observer' };
+
+export interface ConnectionContext {
+  host: CeremonyHost;
+  ceremonyId: string;
+  coordinator: Address;
+  spec: unknown;
+  specHash: string;
+  memberIdentities: ReadonlySet<Address>;
+  log: (line: string) => void;
+}
+
+/** Serves one websocket until it closes. */
+export function serveConnection(socket: WebSocket, context: ConnectionContext): void {
+  let session: Session = { stage: 'new' };
+  const send = (frame: ServerFrame): void => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+  };
+  const onChange = (status: CeremonyStatus): void => {
+    if (session.stage === 'member' || session.stage === 'observer') send({ type: 'status', status });
+  };
+  context.host.on('change', onChange);
+  socket.on('close', () => context.host.off('change', onChange));
+
+  socket.on('message', (data, isBinary) => {
+    let id: number | null = null;
+    void (async () => {
+      if (isBinary) throw new ConcordError('MESSAGE_INVALID', 'frame', 'a text frame holding JSON');
+      let json: unknown;
+      try {
+        json = JSON.parse(data.toString());
+      } catch {
+        throw new ConcordError('MESSAGE_INVALID', 'frame', 'a JSON text');
+      }
+      const frame: ClientFrame = parseWith(clientFrameSchema, json, 'MESSAGE_INVALID', 'frame');
+      if ('id' in frame) id = frame.id;
+      session = await handle(frame, session, context, send);
+    })().catch((error: unknown) => {
+      const reply: ErrorReply = error instanceof ConcordError ? error.toReply() : internal(error, context);
+      send({ type: 'error', id, ...reply });
+    });
+  });
+}
+
+function internal(error: unknown, context: ConnectionContext): ErrorReply {
+  context.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return { code: 'INTERNAL', path: '', expected: 'a coordinator without internal faults (logged on the coordinator)' };
+}
+
+async function handle(frame: ClientFrame, session: Session, context: ConnectionContext, send: (frame: ServerFrame) => void): Promise<Session> {
+  const { host, ceremonyId, coordinator } = context;
+  const welcome = (): void => send({ type: 'welcome', spec: context.spec, specHash: context.specHash, status: host.status() });
+  switch (frame.type) {
+    case 'hello': {
+      if (session.stage !== 'new') throw new ConcordError('MESSAGE_INVALID', 'frame.type', 'one hello per connection');
+      if (frame.ceremonyId !== ceremonyId) throw new ConcordError('WRONG_CEREMONY', 'frame.ceremonyId', `ceremony ${ceremonyId}`);
+      if (frame.role === 'observer') {
+        if (frame.member !== undefined) throw new ConcordError('MESSAGE_INVALID', 'frame.member', 'no member field for role observer');
+        welcome();
+        return { stage: 'observer' };
+      }
+      if (frame.member === undefined || !context.memberIdentities.has(frame.member)) throw new ConcordError('NOT_A_MEMBER', 'frame.member', 'the identity of a member listed in the spec');
+      const nonce = toHex(randomBytes(32));
+      send({ type: 'challenge', ceremonyId, coordinator, nonce });
+      return { stage: 'challenged', member: frame.member, nonce };
+    }
+    case 'auth': {
+      if (session.stage !== 'challenged') throw new ConcordError('MESSAGE_INVALID', 'frame.type', 'auth only after a member hello and its challenge');
+      const signer = recoverTypedSigner('Auth', { ceremonyId, coordinator, nonce: session.nonce }, frame.signature, 'frame.signature');
+      if (signer !== session.member) throw new ConcordError('SIGNATURE_INVALID', 'frame.signature', `an EIP-712 Auth signature by ${session.member} over this connection's nonce`);
+      welcome();
+      return { stage: 'member', member: session.member };
+    }
+    case 'submit': {
+      if (session.stage !== 'member') throw new ConcordError('UNAUTHENTICATED', 'frame.type', 'submit only after authenticating as a member (hello, auth)');
+      const receipt = await host.submit(session.member, frame.kind, frame.payload, frame.signature);
+      send({ type: 'receipt', id: frame.id, receipt });
+      return session;
+    }
+    case 'transcript': {
+      if (session.stage !== 'member' && session.stage !== 'observer') throw new ConcordError('UNAUTHENTICATED', 'frame.type', 'a hello (and, for members, auth) first');
+      send({ type: 'transcript', id: frame.id, entries: host.transcript(frame.fromSeq) });
+      return session;
+    }
+  }
+}
