@@ -1,0 +1,86 @@
+/**
+ * A ceremony of 3 members where everything is a real process: the coordinator (`server/bin.ts`) and
+ * each member's `concord identity create` and `concord join`, then `concord verify` on the result
+ * and on a tampered copy.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { specJson } from '../helpers/ceremony.js';
+import { startScript } from '../helpers/processes.js';
+import { tempFolder } from '../helpers/temp.js';
+
+describe('a 3-member ceremony with every party its own process', () => {
+  let folder: string;
+  let artifactPaths: string[];
+  const names = ['Ash', 'Birch', 'Cedar'];
+
+  beforeAll(async () => {
+    folder = await tempFolder('cli');
+    const identities: { address: string; keystore: string; password: string }[] = [];
+    const created = await Promise.all(
+      [...names, 'coordinator'].map(async (name) => {
+        const keystore = join(folder, `${name}.json`);
+        const run = startScript('client/bin.ts', ['identity', 'create', '--out', keystore, '--light-kdf']);
+        const match = await run.waitForLine(/^identity (0x[0-9a-fA-F]{40})$/);
+        expect(await run.exited).toBe(0);
+        return { address: match[1] as string, keystore, password: `${keystore}.password` };
+      }),
+    );
+    identities.push(...created.slice(0, 3));
+    const coordinator = created[3];
+    if (coordinator === undefined) throw new Error('no coordinator identity');
+    const spec = specJson(
+      'cli-three',
+      coordinator.address,
+      identities.map((identity, i) => ({ layout: { name: names[i] as string, authorityNodes: 1, bridgeValidators: 1 }, identity: identity.address, endpoints: [] })),
+      2,
+    );
+    const specPath = join(folder, 'spec.json');
+    await writeFile(specPath, JSON.stringify(spec, null, 2));
+
+    const server = startScript('server/bin.ts', ['--spec', specPath, '--key', coordinator.keystore, '--password-file', coordinator.password, '--db', join(folder, 'c.sqlite'), '--listen', '127.0.0.1:0']);
+    const wsUrl = (await server.waitForLine(/websocket (ws:\/\/\S+)\)/))[1] as string;
+    const members = identities.map((identity, i) =>
+      startScript('client/bin.ts', [
+        'join',
+        '--coordinator', wsUrl,
+        '--spec', specPath,
+        '--identity', identity.keystore,
+        '--password-file', identity.password,
+        '--out', join(folder, names[i] as string),
+        '--endpoint', `127.0.0.1:${32000 + i}`,
+        '--yes',
+        '--light-kdf',
+      ]),
+    );
+    const codes = await Promise.all(members.map((member) => member.exited));
+    server.child.kill('SIGTERM');
+    await server.exited;
+    expect(codes, members.map((member) => member.lines.join('\n')).join('\n---\n')).toEqual([0, 0, 0]);
+    artifactPaths = members.map((member) => member.lines.at(-1) as string);
+  });
+
+  it('each join prints the path of the artifact it saved as its last line, and all are the same file content', async () => {
+    expect(artifactPaths).toEqual(names.map((name) => join(folder, name, 'artifact.json')));
+    const texts = await Promise.all(artifactPaths.map((path) => readFile(path, 'utf8')));
+    expect(new Set(texts).size).toBe(1);
+  });
+
+  it('concord verify exits 0 on the artifact', async () => {
+    const run = startScript('client/bin.ts', ['verify', artifactPaths[0] as string]);
+    expect(await run.exited).toBe(0);
+    expect(run.lines[0]).toMatch(/^OK /);
+  });
+
+  it('concord verify exits 1 and names the field on an artifact with a changed validator', async () => {
+    const artifact = JSON.parse(await readFile(artifactPaths[0] as string, 'utf8')) as { validators: string[] };
+    artifact.validators[0] = '0x000000000000000000000000000000000000dEaD';
+    const tampered = join(folder, 'tampered.json');
+    await writeFile(tampered, JSON.stringify(artifact));
+    const run = startScript('client/bin.ts', ['verify', tampered]);
+    expect(await run.exited).toBe(1);
+    expect(run.lines.join('\n')).toContain('assembly: at artifact.validators');
+    expect(run.lines.join('\n')).toContain('coordinator signature: at artifact.coordinatorSignature');
+  });
+});
