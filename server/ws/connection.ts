@@ -40,6 +40,9 @@ export function serveConnection(socket: WebSocket, context: ConnectionContext): 
   };
   context.host.on('change', onChange);
   socket.on('close', () => context.host.off('change', onChange));
+  // ws reports protocol violations (e.g. a frame over maxPayload: close 1009) as an 'error' event;
+  // unhandled it would take the whole coordinator down.
+  socket.on('error', (error) => context.log(`connection closed: ${error.message}`));
 
   socket.on('message', (data, isBinary) => {
     let id: number | null = null;
