@@ -5,32 +5,35 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { ConcordError } from '../shared/errors.js';
-import { readCoordinatorKey, readSpecFile } from './cli/files.js';
+import { readAdminToken, readCoordinatorKey, readSpecFile } from './cli/files.js';
 import { startCoordinator } from './coordinator.js';
 
 const program = new Command()
   .name('concord-coordinator')
   .description('Run the coordinator of a Concord ceremony: orders messages, keeps the hash-chained transcript, publishes the signed artifact.')
-  .requiredOption('--spec <file>', 'the ceremony spec (JSON)')
+  .option('--spec <file>', 'a ceremony spec (JSON) to host; ceremonies already in the database are restored either way')
   .requiredOption('--key <file>', "the coordinator's keystore v3 file (its address is the spec's coordinator)")
   .option('--password-file <file>', 'file whose first line is the keystore password (else $CONCORD_COORDINATOR_PASSWORD)')
   .option('--db <file>', 'SQLite database file', 'concord-coordinator.sqlite')
   .option('--listen <host:port>', 'address to listen on (port 0 picks a free one)', '127.0.0.1:7700')
-  .action(async (options: { spec: string; key: string; passwordFile?: string; db: string; listen: string }) => {
+  .option('--admin-token-file <file>', 'file whose first line is the admin bearer token (else $CONCORD_ADMIN_TOKEN); without one, creating and aborting over HTTP are refused')
+  .action(async (options: { spec?: string; key: string; passwordFile?: string; db: string; listen: string; adminTokenFile?: string }) => {
     const match = /^(.*):(\d{1,5})$/.exec(options.listen);
     if (match === null) throw new ConcordError('MESSAGE_INVALID', '--listen', 'host:port, e.g. 127.0.0.1:7700');
     const host = (match[1] as string).replace(/^\[(.*)\]$/, '$1');
-    const spec = await readSpecFile(options.spec);
+    const spec = options.spec === undefined ? undefined : await readSpecFile(options.spec);
     const coordinatorKey = await readCoordinatorKey(options.key, options.passwordFile, process.env.CONCORD_COORDINATOR_PASSWORD);
+    const adminToken = await readAdminToken(options.adminTokenFile, process.env.CONCORD_ADMIN_TOKEN);
     const running = await startCoordinator({
-      spec,
+      ...(spec === undefined ? {} : { spec }),
+      ...(adminToken === null ? {} : { adminToken }),
       dbPath: resolve(options.db),
       host,
       port: Number(match[2]),
       coordinatorKey,
       log: (line) => console.error(`[coordinator] ${line}`),
     });
-    console.log(`ceremony ${spec.ceremonyId}: coordinator ${spec.coordinator}, database ${resolve(options.db)}`);
+    console.log(`coordinator ${running.registry.coordinator}, database ${resolve(options.db)}, ceremonies: ${running.registry.ids().join(', ') || 'none yet'}`);
     console.log(`listening on ${running.httpUrl} (websocket ${running.wsUrl})`);
     const stop = (): void => {
       void running.close().then(() => process.exit(0));

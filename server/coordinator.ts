@@ -1,28 +1,31 @@
 /**
- * Starting and stopping a coordinator: the SQLite store, the hosted ceremony, the HTTP API and the
- * websocket endpoint (`/ws`) on one listening socket. Used by `server/bin.ts` and by the tests.
+ * Starting and stopping a coordinator: the SQLite store, the hosted ceremonies (restored from the store,
+ * plus an optional spec to host), the HTTP API and the websocket endpoint (`/ws`) on one socket.
+ * Used by `server/bin.ts` and by the tests.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { ConcordError } from '../shared/errors.js';
-import { canonicalize } from '../shared/canonical/jcs.js';
-import { addressOf } from '../shared/crypto/secp256k1.js';
 import type { CeremonySpec } from '../shared/spec/schema.js';
-import { hashSpec } from '../shared/spec/parse.js';
 import { MAX_FRAME_BYTES } from '../shared/protocol/messages.js';
 import { Store } from './store/sqlite.js';
-import { CeremonyHost } from './ceremony/host.js';
+import { CeremonyRegistry } from './ceremony/registry.js';
+import type { CeremonyHost } from './ceremony/host.js';
 import { createHttpApp } from './http/app.js';
+import { AdminCredential } from './http/admin.js';
+import { StatusHub } from './ws/hub.js';
 import { serveConnection } from './ws/connection.js';
 
 export interface CoordinatorOptions {
-  spec: CeremonySpec;
+  /** A ceremony to host from the start (it may already be in the database). */
+  spec?: CeremonySpec;
   dbPath: string;
   host: string;
   /** 0 picks a free port. */
   port: number;
   coordinatorKey: Uint8Array;
+  /** The bearer token of the admin API; absent: no admin API. */
+  adminToken?: string;
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -33,31 +36,30 @@ export interface RunningCoordinator {
   /** ws://host:port/ws */
   wsUrl: string;
   port: number;
-  host: CeremonyHost;
+  registry: CeremonyRegistry;
+  /** The hosted ceremony with this id. */
+  ceremony(ceremonyId: string): CeremonyHost;
   close(): Promise<void>;
 }
 
-/** Opens the store, restores the ceremony from it, and listens. */
+/** Opens the store, restores its ceremonies, hosts `spec` if given, and listens. */
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
-  const { spec } = options;
   const log = options.log ?? ((): void => undefined);
-  if (addressOf(options.coordinatorKey) !== spec.coordinator) {
-    throw new ConcordError('KEYSTORE_INVALID', 'coordinator key', `the key of the spec's coordinator ${spec.coordinator}`);
-  }
-  const specHash = hashSpec(spec);
+  const now = options.now ?? Date.now;
   const store = await Store.open(options.dbPath);
-  let host: CeremonyHost;
+  let registry: CeremonyRegistry;
   try {
-    host = await CeremonyHost.open({ store, spec, specHash, coordinatorKey: options.coordinatorKey, now: options.now ?? Date.now, log });
+    registry = await CeremonyRegistry.open({ store, coordinatorKey: options.coordinatorKey, now, log });
+    if (options.spec !== undefined) await registry.host(options.spec);
   } catch (error) {
     await store.close();
     throw error;
   }
-  const specJson = canonicalize(spec);
-  const server: Server = createServer(createHttpApp({ host, ceremonyId: spec.ceremonyId, specJson, log }));
+  const hub = new StatusHub();
+  registry.on('change', (ceremonyId, status) => hub.publish(ceremonyId, status));
+  const server: Server = createServer(createHttpApp({ registry, admin: new AdminCredential(options.adminToken ?? null), log }));
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_FRAME_BYTES });
-  const memberIdentities = new Set(spec.members.map((member) => member.identity));
-  wss.on('connection', (socket) => serveConnection(socket, { host, ceremonyId: spec.ceremonyId, coordinator: spec.coordinator, spec, specHash, memberIdentities, log }));
+  wss.on('connection', (socket) => serveConnection(socket, { registry, hub, now, log }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -68,9 +70,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     httpUrl: `http://${hostPart}:${port}`,
     wsUrl: `ws://${hostPart}:${port}/ws`,
     port,
-    host,
+    registry,
+    ceremony: (ceremonyId) => registry.get(ceremonyId, 'ceremonyId'),
     async close() {
-      host.close();
+      registry.close();
       for (const client of wss.clients) client.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,7 +23,8 @@ import { parseWith } from '../../shared/validation/zod.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import type { GenesisArtifact } from '../../shared/artifact/schema.js';
 import { buildPublicBundle } from '../../shared/bundle/public.js';
-import type { CeremonyStatus, Receipt } from '../../shared/protocol/messages.js';
+import { receiptSchema, type CeremonyStatus, type Receipt } from '../../shared/protocol/messages.js';
+import { z } from 'zod';
 import { messageDigest, type MemberEntryKind, type SignedMessage } from '../../shared/transcript/entry.js';
 import type { ScryptParams } from '../../shared/keys/keystore.js';
 import { readJson, writeNewFile, writeOutputFile } from '../io/files.js';
@@ -67,6 +68,8 @@ class MemberSession {
   private member: SpecMember | null = null;
   private record: MemberState | null = null;
   private receipts: Receipt[] = [];
+  /** Kinds this member holds a receipt for: a status pushed before the receipt may not show them yet. */
+  private readonly sent = new Set<MemberEntryKind>();
 
   constructor(private readonly options: ParticipateOptions) {}
 
@@ -134,6 +137,22 @@ class MemberSession {
     this.specHash = specHash;
     this.member = member;
     this.record = await this.readRecord();
+    this.receipts = await this.readReceipts();
+  }
+
+  private receiptsPath(): string {
+    return join(this.options.folder, 'receipts.json');
+  }
+
+  /** Receipts kept by an earlier run of this member's client, so a restart appends instead of losing them. */
+  private async readReceipts(): Promise<Receipt[]> {
+    if (this.receipts.length > 0) return this.receipts;
+    const path = this.receiptsPath();
+    const found = await access(path).then(
+      () => true,
+      () => false,
+    );
+    return found ? parseWith(z.array(receiptSchema), await readJson(path, 'coordinator receipts'), 'FILE_INVALID', path) : [];
   }
 
   private recordPath(): string {
@@ -158,8 +177,14 @@ class MemberSession {
   private async step(link: CoordinatorLink, status: CeremonyStatus): Promise<Participation | null> {
     const spec = this.spec as CeremonySpec;
     const member = this.member as SpecMember;
-    const me = status.members.find((candidate) => candidate.identity === member.identity);
-    if (me === undefined) throw new ConcordError('NOT_A_MEMBER', 'status.members', `a status that lists ${member.identity}`);
+    const listed = status.members.find((candidate) => candidate.identity === member.identity);
+    if (listed === undefined) throw new ConcordError('NOT_A_MEMBER', 'status.members', `a status that lists ${member.identity}`);
+    const me = {
+      accepted: listed.accepted || this.sent.has('Accept'),
+      committed: listed.committed || this.sent.has('Commit'),
+      revealed: listed.revealed || this.sent.has('Reveal'),
+      approved: listed.approved || this.sent.has('Approve'),
+    };
     const base = { ceremonyId: spec.ceremonyId, specHash: this.specHash };
     switch (status.phase) {
       case 'ABORTED':
@@ -292,8 +317,9 @@ class MemberSession {
     if (signer !== spec.coordinator || receipt.ceremonyId !== spec.ceremonyId) {
       throw new ConcordError('SIGNATURE_INVALID', 'receipt.signature', `a receipt signed by the coordinator ${spec.coordinator}`);
     }
+    this.sent.add(message.kind);
     this.receipts.push(receipt);
-    await writeOutputFile(join(this.options.folder, 'receipts.json'), `${JSON.stringify(this.receipts, null, 2)}\n`);
+    await writeOutputFile(this.receiptsPath(), `${JSON.stringify(this.receipts, null, 2)}\n`);
     this.options.report(`${message.kind} accepted as transcript entry #${receipt.seq}`);
   }
 }

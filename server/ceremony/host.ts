@@ -81,6 +81,15 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     return host;
   }
 
+  /** The hosted spec and its hash. */
+  identity(): { spec: CeremonySpec; specHash: Hex32 } {
+    return { spec: this.options.spec, specHash: this.options.specHash };
+  }
+
+  isMember(address: Address): boolean {
+    return this.options.spec.members.some((member) => member.identity === address);
+  }
+
   status(): CeremonyStatus {
     return statusOf(this.options.spec, this.options.specHash, this.state, this.deadlineMs());
   }
@@ -110,6 +119,16 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
       const entry = parseWith(transcriptEntrySchema, candidate, 'MESSAGE_INVALID', 'message');
       const next = await applyEntry(this.context, this.state, entry, 'message');
       return this.persist(entry, next);
+    });
+  }
+
+  /** The operator's abort (authorized by the admin credential at the edge): a coordinator-signed Abort entry. */
+  abort(reason: string): Promise<Receipt> {
+    return this.enqueue(async () => {
+      if (this.state.phase === 'FINALIZED' || this.state.phase === 'ABORTED') {
+        throw new ConcordError('WRONG_PHASE', 'ceremony', `a running ceremony (it is ${this.state.phase})`);
+      }
+      return this.recordAbort(`aborted by the coordinator operator: ${reason}`);
     });
   }
 
@@ -181,9 +200,14 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
   /** Records an Abort naming who did not act, if the phase whose deadline this was is still running. */
   private async expire(deadline: number): Promise<void> {
     if (this.deadlineMs() !== deadline) return;
-    const { spec, specHash, coordinatorKey } = this.options;
+    const { spec } = this.options;
     const late = waitingFor(this.state).map((address) => `${spec.members.find((m) => m.identity === address)?.name ?? address} (${address})`);
-    const payload = { ceremonyId: spec.ceremonyId, specHash, reason: `deadline of phase ${this.state.phase} passed; no message from ${late.join(', ')}`.slice(0, 500) };
+    await this.recordAbort(`deadline of phase ${this.state.phase} passed; no message from ${late.join(', ')}`);
+  }
+
+  private async recordAbort(reason: string): Promise<Receipt> {
+    const { spec, specHash, coordinatorKey } = this.options;
+    const payload = { ceremonyId: spec.ceremonyId, specHash, reason: reason.slice(0, 500) };
     const entry: TranscriptEntry = {
       seq: this.state.seq,
       prevHash: this.state.head,
@@ -192,6 +216,6 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
       payload,
       signature: signTyped('Abort', payload, coordinatorKey),
     };
-    await this.persist(entry, await applyEntry(this.context, this.state, entry));
+    return this.persist(entry, await applyEntry(this.context, this.state, entry));
   }
 }

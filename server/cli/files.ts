@@ -37,3 +37,10 @@ export async function readCoordinatorKey(keystorePath: string, passwordFile: str
   else throw new ConcordError('FILE_INVALID', '--password-file', 'a password file, or the password in CONCORD_COORDINATOR_PASSWORD');
   return (await decryptKeystore(json, password, keystorePath)).secretKey;
 }
+
+/** The admin bearer token from a file (first line) or the environment; null when neither is given. */
+export async function readAdminToken(tokenFile: string | undefined, tokenEnv: string | undefined): Promise<string | null> {
+  const token = tokenFile !== undefined ? ((await readText(tokenFile, 'the admin token')).split(/\r?\n/)[0] ?? '') : (tokenEnv ?? null);
+  if (token !== null && token.length < 16) throw new ConcordError('FILE_INVALID', tokenFile ?? '$CONCORD_ADMIN_TOKEN', 'an admin token of at least 16 characters');
+  return token;
+}

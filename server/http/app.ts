@@ -1,57 +1,87 @@
 /**
- * The coordinator's HTTP API (express): read-only views of a ceremony for members, observers and
- * downstream tooling. Nothing here writes; nothing here is secret.
- *   GET /api/ceremonies/:id/status      the public status (phase, who we wait for, deadline, assembly)
- *   GET /api/ceremonies/:id/spec        the agreed ceremony spec
- *   GET /api/ceremonies/:id/transcript  every transcript entry (?fromSeq=n)
- *   GET /api/ceremonies/:id/artifact    the signed genesis artifact, 404 until FINALIZED
+ * The coordinator's HTTP API (express). Reading is open to anyone (nothing here is secret); creating
+ * and aborting a ceremony need the admin credential.
+ *   GET  /api/ceremonies                  ids of the hosted ceremonies
+ *   POST /api/ceremonies                  (admin) body: a ceremony spec; hosts it
+ *   GET  /api/ceremonies/:id/status       the public status (phase, who we wait for, deadline, assembly)
+ *   GET  /api/ceremonies/:id/spec         the agreed ceremony spec
+ *   GET  /api/ceremonies/:id/transcript   every transcript entry (?fromSeq=n)
+ *   GET  /api/ceremonies/:id/artifact     the signed genesis artifact, 404 until FINALIZED
+ *   POST /api/ceremonies/:id/abort        (admin) body: {reason}; records a coordinator-signed Abort
  */
 import express, { type Request, type Response, type NextFunction } from 'express';
+import { z } from 'zod';
 import { ConcordError, type ErrorReply } from '../../shared/errors.js';
-import type { CeremonyHost } from '../ceremony/host.js';
+import { canonicalize } from '../../shared/canonical/jcs.js';
+import { parseSpec } from '../../shared/spec/parse.js';
+import { parseWith } from '../../shared/validation/zod.js';
+import { MAX_FRAME_BYTES } from '../../shared/protocol/messages.js';
+import type { CeremonyRegistry } from '../ceremony/registry.js';
+import type { AdminCredential } from './admin.js';
 
 export interface HttpContext {
-  host: CeremonyHost;
-  ceremonyId: string;
-  specJson: string;
+  registry: CeremonyRegistry;
+  admin: AdminCredential;
   log: (line: string) => void;
 }
 
-/** The express app serving one ceremony. */
+const abortBodySchema = z.strictObject({ reason: z.string().min(1).max(400) });
+
+/** The express app of a coordinator. */
 export function createHttpApp(context: HttpContext): express.Express {
+  const { registry, admin } = context;
   const app = express();
   app.disable('x-powered-by');
-  const ceremony = express.Router({ mergeParams: true });
-  ceremony.use((req: Request<{ id: string }>, _res, next) => {
-    if (req.params.id !== context.ceremonyId) throw new ConcordError('NOT_FOUND', 'id', `ceremony ${context.ceremonyId}`);
-    next();
+  app.use(express.json({ limit: MAX_FRAME_BYTES }));
+
+  app.get('/api/ceremonies', (_req, res) => {
+    res.json(registry.ids());
   });
-  ceremony.get('/status', (_req, res) => {
-    res.json(context.host.status());
+  app.post('/api/ceremonies', async (req, res) => {
+    admin.check(req);
+    const spec = parseSpec(req.body, 'body');
+    const host = await registry.host(spec);
+    context.log(`admin: hosting ceremony ${spec.ceremonyId}`);
+    res.status(201).json(host.status());
   });
-  ceremony.get('/spec', (_req, res) => {
-    res.type('application/json').send(context.specJson);
+  app.get('/api/ceremonies/:id/status', (req, res) => {
+    res.json(registry.get(req.params.id, 'id').status());
   });
-  ceremony.get('/transcript', (req, res) => {
+  app.get('/api/ceremonies/:id/spec', (req, res) => {
+    res.type('application/json').send(canonicalize(registry.get(req.params.id, 'id').identity().spec));
+  });
+  app.get('/api/ceremonies/:id/transcript', (req, res) => {
     const fromSeq = req.query.fromSeq === undefined ? 0 : Number(req.query.fromSeq);
     if (!Number.isSafeInteger(fromSeq) || fromSeq < 0) throw new ConcordError('MESSAGE_INVALID', 'query.fromSeq', 'a whole number ≥ 0');
-    res.json(context.host.transcript(fromSeq));
+    res.json(registry.get(req.params.id, 'id').transcript(fromSeq));
   });
-  ceremony.get('/artifact', (_req, res) => {
-    const artifact = context.host.artifact();
-    if (artifact === null) throw new ConcordError('NOT_FOUND', 'artifact', `a FINALIZED ceremony (it is ${context.host.status().phase})`);
+  app.get('/api/ceremonies/:id/artifact', (req, res) => {
+    const host = registry.get(req.params.id, 'id');
+    const artifact = host.artifact();
+    if (artifact === null) throw new ConcordError('NOT_FOUND', 'artifact', `a FINALIZED ceremony (it is ${host.status().phase})`);
     res.type('application/json').send(artifact);
   });
-  app.use('/api/ceremonies/:id', ceremony);
+  app.post('/api/ceremonies/:id/abort', async (req, res) => {
+    admin.check(req);
+    const host = registry.get(req.params.id, 'id');
+    const { reason } = parseWith(abortBodySchema, req.body, 'MESSAGE_INVALID', 'body');
+    const receipt = await host.abort(reason);
+    context.log(`admin: aborted ceremony ${req.params.id}`);
+    res.json(receipt);
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.use((_req: Request, _res: Response) => {
-    throw new ConcordError('NOT_FOUND', 'path', 'one of /api/ceremonies/:id/{status,spec,transcript,artifact}, /healthz, /ws');
+  app.use(() => {
+    throw new ConcordError('NOT_FOUND', 'path', 'one of /api/ceremonies[/:id/{status,spec,transcript,artifact,abort}], /healthz, /ws');
   });
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const parserError = error as { type?: string };
+    if (parserError.type === 'entity.parse.failed') error = new ConcordError('MESSAGE_INVALID', 'body', 'a JSON body');
+    if (parserError.type === 'entity.too.large') error = new ConcordError('MESSAGE_TOO_LARGE', 'body', `a body of at most ${MAX_FRAME_BYTES} bytes`);
     if (error instanceof ConcordError) {
-      res.status(error.code === 'NOT_FOUND' ? 404 : 400).json(error.toReply());
+      const status = error.code === 'NOT_FOUND' ? 404 : error.code === 'FORBIDDEN' ? 403 : error.code === 'WRONG_PHASE' ? 409 : 400;
+      res.status(status).json(error.toReply());
       return;
     }
     context.log(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -75,6 +75,12 @@ export class Store {
     return { ceremonyId: row.ceremony_id, specJson: row.spec_json, specHash: row.spec_hash, createdMs: row.created_ms, artifactJson: row.artifact_json };
   }
 
+  /** Every ceremony the database holds, oldest first. */
+  async ceremonyIds(): Promise<string[]> {
+    const rows = await this.all<{ ceremony_id: string }>('SELECT ceremony_id FROM ceremonies ORDER BY created_ms, ceremony_id', []);
+    return rows.map((row) => row.ceremony_id);
+  }
+
   async createCeremony(ceremonyId: string, specJson: string, specHash: string, createdMs: number): Promise<void> {
     await this.run('INSERT INTO ceremonies (ceremony_id, spec_json, spec_hash, created_ms) VALUES (?, ?, ?, ?)', [ceremonyId, specJson, specHash, createdMs]);
   }

@@ -50,7 +50,7 @@ describe('a phase deadline that passes', () => {
   });
 
   it('moves the ceremony to ABORTED with a reason naming the members who did not act', () => {
-    const status = coordinator.host.status();
+    const status = coordinator.ceremony('deadline').status();
     expect(status.phase).toBe('ABORTED');
     expect(status.abort?.by).toBe(coordinatorKey.address);
     expect(status.abort?.reason).toContain('deadline of phase ACCEPT passed');
@@ -60,7 +60,7 @@ describe('a phase deadline that passes', () => {
   });
 
   it('records the abort as a coordinator-signed transcript entry that replays', async () => {
-    const entries = coordinator.host.transcript(0);
+    const entries = coordinator.ceremony('deadline').transcript(0);
     expect(entries.map((entry) => entry.kind)).toEqual(['Accept', 'Abort']);
     expect((await replay({ spec, specHash }, entries)).phase).toBe('ABORTED');
   });
@@ -74,6 +74,6 @@ describe('a phase deadline that passes', () => {
     const payload = { ceremonyId: 'deadline', specHash };
     const reply = await late.send(JSON.stringify({ type: 'submit', id: 2, kind: 'Accept', payload, signature: signTyped('Accept', payload, (identities[1] as TestKey).secretKey) }));
     expect(reply).toMatchObject({ type: 'error', code: 'WRONG_PHASE' });
-    expect(coordinator.host.status().seq).toBe(2);
+    expect(coordinator.ceremony('deadline').status().seq).toBe(2);
   });
 });

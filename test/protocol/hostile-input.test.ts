@@ -18,7 +18,7 @@ describe('the coordinator refuses bad input and changes nothing', () => {
   let alpha: RawClient;
   let id = 1;
 
-  const head = (): string => coordinator.host.status().head;
+  const head = (): string => coordinator.ceremony('hostile').status().head;
   const submit = (client: RawClient, kind: string, payload: unknown, signature: string): Promise<Record<string, unknown>> =>
     client.send(JSON.stringify({ type: 'submit', id: id++, kind, payload, signature }));
 
@@ -49,7 +49,7 @@ describe('the coordinator refuses bad input and changes nothing', () => {
 
   it('refuses a hello for another ceremony', async () => {
     const client = await connectRaw(coordinator.wsUrl);
-    expect(await client.send(JSON.stringify({ type: 'hello', ceremonyId: 'other', role: 'observer' }))).toMatchObject({ type: 'error', code: 'WRONG_CEREMONY', path: 'frame.ceremonyId' });
+    expect(await client.send(JSON.stringify({ type: 'hello', ceremonyId: 'other', role: 'observer' }))).toMatchObject({ type: 'error', code: 'NOT_FOUND', path: 'frame.ceremonyId' });
     client.close();
   });
 

@@ -42,7 +42,7 @@ describe('verifyArtifact', () => {
     ['the genesis hash', (a) => (a.genesisHash = randomHash()), 'artifact.genesisHash'],
     ['the chain name in the chain spec', (a) => ((a.chainSpec as Json).name = 'Elsewhere'), 'artifact.chainSpec'],
     ['the bridge threshold', (a) => ((a.bridge as Json).requiredSignatures = 1), 'artifact.bridge'],
-    ['an enode', (a) => ((a.enodes as string[])[0] = (a.enodes as string[])[0]?.replace('@10.', '@11.')), 'artifact.enodes'],
+    ['an enode', (a) => ((a.enodes as string[])[0] = String((a.enodes as string[])[0]).replace('@10.', '@11.')), 'artifact.enodes'],
     ['the transcript head', (a) => (a.transcriptHead = randomHash()), 'artifact.transcriptHead'],
     ['a manifest digest', (a) => (((a.publicManifest as Json).files as Json[])[0] as Json).sha256 = 'ab'.repeat(32), 'artifact.publicManifest'],
     ['a hash the members approved', (a) => ((a.hashes as Json).manifestHash = randomHash()), 'artifact.hashes'],
