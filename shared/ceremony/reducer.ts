@@ -175,6 +175,10 @@ function checkNoReuse(context: CeremonyContext, state: CeremonyState, member: Sp
   for (const m of context.spec.members) taken.set(m.identity, `the identity of ${m.name}`);
   const endpoints = new Map<string, string>();
   for (const m of context.spec.members) {
+    // Endpoints the spec fixes for other members are theirs before they reveal.
+    if (m.identity !== member.identity) for (const endpoint of m.endpoints ?? []) endpoints.set(endpoint.toLowerCase(), `a node of ${m.name} (fixed by the spec)`);
+  }
+  for (const m of context.spec.members) {
     const earlier = state.members[m.identity]?.contribution;
     if (earlier === null || earlier === undefined) continue;
     for (const { address } of enrolledAddresses(earlier, '')) taken.set(address, `a key enrolled by ${m.name}`);

@@ -30,18 +30,20 @@ export async function encryptKeystore(secretKey: Uint8Array, password: string, r
   return encryptKeystoreJson({ address, privateKey: toHex(secretKey) }, password, { salt: random.salt, iv: random.iv, uuid: toHex(random.uuid), scrypt });
 }
 
-/** Decrypts keystore v3 JSON text; `path` names the file in errors. Checks the key matches the keystore's address. */
+/** Decrypts keystore v3 JSON text; `path` names the file in errors. The key must match the keystore's address. */
 export async function decryptKeystore(json: string, password: string, path: string): Promise<{ address: Address; secretKey: Uint8Array }> {
   if (!isKeystoreJson(json)) throw new ConcordError('KEYSTORE_INVALID', path, 'a keystore v3 (Web3 Secret Storage) JSON file');
   let account;
   try {
     account = await decryptKeystoreJson(json, password);
-  } catch {
-    throw new ConcordError('PASSWORD_WRONG', path, 'the password this keystore was encrypted with');
+  } catch (error) {
+    // ethers `json-keystore.ts` reports a MAC mismatch as an invalid `password` argument; anything
+    // else it throws is a malformed or inconsistent file.
+    if ((error as { argument?: unknown }).argument === 'password') throw new ConcordError('PASSWORD_WRONG', path, 'the password this keystore was encrypted with');
+    throw new ConcordError('KEYSTORE_INVALID', path, 'a complete keystore v3 file whose key matches its address');
   }
-  const secretKey = fromHex(account.privateKey);
-  if (addressOf(secretKey) !== account.address) throw new ConcordError('KEYSTORE_INVALID', path, 'a keystore whose key matches its address');
-  return { address: account.address, secretKey };
+  // ethers has already checked that the decrypted key belongs to the keystore's address.
+  return { address: account.address, secretKey: fromHex(account.privateKey) };
 }
 
 /**

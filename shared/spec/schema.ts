@@ -85,6 +85,7 @@ export const ceremonySpecSchema = z
   })
   .superRefine((spec, ctx) => {
     const identities = new Map<string, number>();
+    const fixedEndpoints = new Map<string, string>();
     const names = new Map<string, number>();
     spec.members.forEach((member, i) => {
       const earlier = identities.get(member.identity);
@@ -100,6 +101,11 @@ export const ceremonySpecSchema = z
       if (member.endpoints !== undefined && member.endpoints.length !== member.authorityNodes) {
         ctx.addIssue({ code: 'custom', path: ['members', i, 'endpoints'], message: `one endpoint per authority node (${member.authorityNodes})` });
       }
+      member.endpoints?.forEach((endpoint, j) => {
+        const owner = fixedEndpoints.get(endpoint.toLowerCase());
+        if (owner !== undefined) ctx.addIssue({ code: 'custom', path: ['members', i, 'endpoints', j], message: `an endpoint not already fixed for ${owner}` });
+        fixedEndpoints.set(endpoint.toLowerCase(), `members[${i}].endpoints[${j}]`);
+      });
       if (member.identity === spec.coordinator) {
         ctx.addIssue({ code: 'custom', path: ['members', i, 'identity'], message: 'an identity other than the coordinator' });
       }

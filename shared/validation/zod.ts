@@ -16,13 +16,17 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown, code: 
   throw new ConcordError(code, path, describeIssue(issue));
 }
 
+function typeWords(expected: string): string {
+  return expected === 'int' ? 'a whole number' : `a value of type ${expected}`;
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
       // zod's own message names the received type (never the value): "…, received undefined" is a missing field.
       return issue.message.endsWith('received undefined')
-        ? `a value of type ${issue.expected} (this field is required)`
-        : `a value of type ${issue.expected}`;
+        ? `${typeWords(issue.expected)} (this field is required)`
+        : typeWords(issue.expected);
     case 'unrecognized_keys':
       return `no field named ${issue.keys.map((key) => JSON.stringify(key)).join(', ')} (unknown field)`;
     case 'invalid_value':
