@@ -1,0 +1,155 @@
+/**
+ * Crash safety (DESIGN.md §1 invariant 5): the coordinator runs as a child process on a SQLite file and
+ * is SIGKILLed after each phase and in the middle of a burst of messages; restarted on the same file,
+ * the ceremony completes, no accepted message is lost, and the artifact is byte-identical to an
+ * uninterrupted run with the same inputs.
+ */
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { encryptKeystore } from '../../shared/keys/keystore.js';
+import { canonicalize } from '../../shared/canonical/jcs.js';
+import { verifyArtifact } from '../../shared/artifact/verify.js';
+import { hashEntry, type TranscriptEntry } from '../../shared/transcript/entry.js';
+import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
+import { keystoreRandomness } from '../../client/keys/random.js';
+import { makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
+import { startScript, type Running } from '../helpers/processes.js';
+import { connectAll, frameFor, STEPS, type Step } from '../helpers/scripted-members.js';
+import type { RawClient } from '../helpers/ws-client.js';
+import { tempFolder } from '../helpers/temp.js';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+interface Setup {
+  ceremony: TestCeremony;
+  folder: string;
+  specPath: string;
+  keyPath: string;
+  passwordPath: string;
+}
+
+/** A coordinator child process on `db` and `port`, resolved once it listens. */
+async function startCoordinatorProcess(setup: Setup, db: string, port: number): Promise<Running> {
+  const run = startScript('server/bin.ts', ['--spec', setup.specPath, '--key', setup.keyPath, '--password-file', setup.passwordPath, '--db', db, '--listen', `127.0.0.1:${port}`]);
+  await run.waitForLine(/^listening on /);
+  return run;
+}
+
+async function artifactText(port: number, ceremonyId: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${port}/api/ceremonies/${ceremonyId}/artifact`);
+  expect(response.status).toBe(200);
+  return response.text();
+}
+
+async function transcript(port: number, ceremonyId: string): Promise<{ seq: number; signature: string }[]> {
+  return (await (await fetch(`http://127.0.0.1:${port}/api/ceremonies/${ceremonyId}/transcript`)).json()) as { seq: number; signature: string }[];
+}
+
+/**
+ * Runs the ceremony in a fixed order, killing the coordinator with SIGKILL (and restarting it on the same
+ * database) after the phases in `killAfter`. Returns the artifact text.
+ */
+async function runWithKills(setup: Setup, name: string, killAfter: ReadonlySet<Step>): Promise<string> {
+  const db = join(setup.folder, `${name}.sqlite`);
+  const port = await freePort();
+  let coordinator = await startCoordinatorProcess(setup, db, port);
+  let clients: RawClient[] = await connectAll(`ws://127.0.0.1:${port}/ws`, setup.ceremony);
+  for (const step of STEPS) {
+    for (const [i, member] of setup.ceremony.members.entries()) {
+      const client = clients[i] as RawClient;
+      const reply = await client.send(await frameFor(setup.ceremony, member, step, client));
+      expect(reply.type, JSON.stringify(reply)).toBe('receipt');
+    }
+    if (killAfter.has(step)) {
+      const before = await transcript(port, setup.ceremony.spec.ceremonyId);
+      coordinator.child.kill('SIGKILL');
+      expect(await coordinator.exited).toBe('SIGKILL');
+      coordinator = await startCoordinatorProcess(setup, db, port);
+      expect(await transcript(port, setup.ceremony.spec.ceremonyId)).toEqual(before);
+      clients = await connectAll(`ws://127.0.0.1:${port}/ws`, setup.ceremony);
+    }
+  }
+  const text = await artifactText(port, setup.ceremony.spec.ceremonyId);
+  coordinator.child.kill('SIGTERM');
+  await coordinator.exited;
+  return text;
+}
+
+describe('a coordinator killed with SIGKILL and restarted on the same database', () => {
+  let setup: Setup;
+  let reference: string;
+
+  beforeAll(async () => {
+    const ceremony = makeCeremony({ ceremonyId: 'crash' });
+    const folder = await tempFolder('crash');
+    const specPath = join(folder, 'spec.json');
+    await writeFile(specPath, canonicalize(ceremony.spec));
+    const keyPath = join(folder, 'coordinator.json');
+    const passwordPath = join(folder, 'coordinator.password');
+    await writeFile(passwordPath, 'coordinator password');
+    await writeFile(keyPath, await encryptKeystore(ceremony.coordinator.secretKey, 'coordinator password', keystoreRandomness(), LIGHT_SCRYPT));
+    setup = { ceremony, folder, specPath, keyPath, passwordPath };
+    reference = await runWithKills(setup, 'reference', new Set());
+  });
+
+  it('produces a verifying artifact without interruption', async () => {
+    expect((await verifyArtifact(JSON.parse(reference))).ok).toBe(true);
+  });
+
+  it('completes with the same artifact bytes when killed after every phase', async () => {
+    expect(await runWithKills(setup, 'killed', new Set<Step>(['Accept', 'Commit', 'Reveal']))).toBe(reference);
+  });
+
+  it('loses no acknowledged message when killed in the middle of a burst, and then completes', async () => {
+    const db = join(setup.folder, 'burst.sqlite');
+    const port = await freePort();
+    const { ceremony } = setup;
+    let coordinator = await startCoordinatorProcess(setup, db, port);
+    let clients = await connectAll(`ws://127.0.0.1:${port}/ws`, ceremony);
+    for (const [i, member] of ceremony.members.entries()) await (clients[i] as RawClient).send(await frameFor(ceremony, member, 'Accept', clients[i] as RawClient));
+    // A burst: every member's Commit at once; the coordinator dies as soon as the first receipt arrives.
+    const frames = await Promise.all(ceremony.members.map((member, i) => frameFor(ceremony, member, 'Commit', clients[i] as RawClient)));
+    const acknowledged: { seq: number; entryHash: string }[] = [];
+    const replies = frames.map((frame, i) =>
+      (clients[i] as RawClient).send(frame).then((reply) => {
+        if (reply.type === 'receipt') {
+          acknowledged.push(reply.receipt as { seq: number; entryHash: string });
+          coordinator.child.kill('SIGKILL');
+        }
+      }),
+    );
+    await Promise.race([Promise.all(replies), coordinator.exited]);
+    await coordinator.exited;
+    expect(acknowledged.length).toBeGreaterThan(0);
+    coordinator = await startCoordinatorProcess(setup, db, port);
+    clients = await connectAll(`ws://127.0.0.1:${port}/ws`, ceremony);
+    // Every member resends what it has no receipt for, or everything: resends are idempotent.
+    for (const [i] of ceremony.members.entries()) {
+      const reply = await (clients[i] as RawClient).send(frames[i] as string);
+      expect(reply.type, JSON.stringify(reply)).toBe('receipt');
+    }
+    for (const step of ['Reveal', 'Approve'] as const) {
+      for (const [i, member] of ceremony.members.entries()) {
+        const reply = await (clients[i] as RawClient).send(await frameFor(ceremony, member, step, clients[i] as RawClient));
+        expect(reply.type, JSON.stringify(reply)).toBe('receipt');
+      }
+    }
+    const text = await artifactText(port, ceremony.spec.ceremonyId);
+    coordinator.child.kill('SIGTERM');
+    await coordinator.exited;
+    const artifact = JSON.parse(text) as { transcript: TranscriptEntry[] };
+    for (const receipt of acknowledged) {
+      expect(hashEntry(artifact.transcript[receipt.seq] as TranscriptEntry)).toBe(receipt.entryHash);
+    }
+    expect(artifact.transcript).toHaveLength(4 * ceremony.members.length);
+    expect((await verifyArtifact(artifact)).ok).toBe(true);
+  });
+});
