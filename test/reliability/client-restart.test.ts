@@ -1,0 +1,72 @@
+/**
+ * Client resume: a member's `concord join` process is SIGKILLed right after its Commit was accepted
+ * and started again on the same folder. It re-authenticates, learns where the ceremony is, reveals
+ * exactly what it committed to (its own record), makes no new keys, and the ceremony completes.
+ */
+import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startCoordinator } from '../../server/coordinator.js';
+import { participate } from '../../client/ceremony/participate.js';
+import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
+import { encryptKeystore } from '../../shared/keys/keystore.js';
+import { keystoreRandomness } from '../../client/keys/random.js';
+import { verifyArtifact } from '../../shared/artifact/verify.js';
+import { makeCeremony } from '../helpers/ceremony.js';
+import { startScript } from '../helpers/processes.js';
+import { tempFolder } from '../helpers/temp.js';
+
+async function snapshot(folder: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const name of await readdir(folder)) files[name] = await readFile(join(folder, name), 'utf8');
+  return files;
+}
+
+describe('a member client killed mid-ceremony and restarted', () => {
+  it('resumes from its folder without new keys and the ceremony completes', async () => {
+    const ceremony = makeCeremony({ ceremonyId: 'resume', layout: ['Steady', 'Restarted'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 1 })) });
+    const folder = await tempFolder('resume');
+    const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
+    const [steady, restarted] = ceremony.members;
+    if (steady === undefined || restarted === undefined) throw new Error('two members expected');
+    const identityPath = join(folder, 'restarted-identity.json');
+    await writeFile(identityPath, await encryptKeystore(restarted.identity.secretKey, 'identity password', keystoreRandomness(), LIGHT_SCRYPT));
+    await writeFile(`${identityPath}.password`, 'identity password');
+    const memberFolder = join(folder, 'Restarted');
+    const joinArgs = ['join', '--coordinator', coordinator.wsUrl, '--ceremony', 'resume', '--identity', identityPath, '--password-file', `${identityPath}.password`, '--out', memberFolder, '--endpoint', '127.0.0.1:34001', '--yes', '--light-kdf'];
+
+    const steadyRun = participate({
+      wsUrl: coordinator.wsUrl,
+      ceremonyId: 'resume',
+      identity: { address: steady.identity.address, secretKey: steady.identity.secretKey },
+      folder: join(folder, 'Steady'),
+      endpoints: ['127.0.0.1:34000'],
+      expectedSpecHash: ceremony.specHash,
+      confirm: async () => true,
+      scrypt: LIGHT_SCRYPT,
+      report: () => undefined,
+    });
+
+    const first = startScript('client/bin.ts', joinArgs);
+    await first.waitForLine(/^Commit accepted as transcript entry #\d+$/);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const keysBefore = await snapshot(join(memberFolder, 'keys'));
+    const recordBefore = await readFile(join(memberFolder, 'ceremony.json'), 'utf8');
+
+    const second = startScript('client/bin.ts', joinArgs);
+    expect(await second.exited, second.lines.join('\n')).toBe(0);
+    const result = await steadyRun;
+    const status = coordinator.ceremony('resume').status();
+    await coordinator.close();
+
+    expect(second.lines.join('\n')).not.toMatch(/made (authority|node|bridge) key/);
+    expect(await snapshot(join(memberFolder, 'keys'))).toEqual(keysBefore);
+    expect(await readFile(join(memberFolder, 'ceremony.json'), 'utf8')).toBe(recordBefore);
+    const record = JSON.parse(recordBefore) as { contribution: { authorities: { signer: string }[] } };
+    expect(result.artifact.validators).toContain(record.contribution.authorities[0]?.signer);
+    expect(status.phase).toBe('FINALIZED');
+    expect(JSON.parse(await readFile(join(memberFolder, 'receipts.json'), 'utf8'))).toHaveLength(4);
+    expect((await verifyArtifact(JSON.parse(await readFile(join(memberFolder, 'artifact.json'), 'utf8')))).ok).toBe(true);
+  });
+});
