@@ -18,7 +18,7 @@ export class AdminCredential {
   check(request: Request): void {
     if (this.digest === null) throw new ConcordError('FORBIDDEN', 'authorization', 'an admin credential configured when the coordinator started (--admin-token-file)');
     const header = request.get('authorization') ?? '';
-    const match = /^Bearer (\S+)$/.exec(header);
+    const match = /^Bearer (.+)$/.exec(header);
     if (match === null || !timingSafeEqual(sha256(match[1] as string), this.digest)) {
       throw new ConcordError('FORBIDDEN', 'authorization', "the header 'Authorization: Bearer <admin token>'");
     }
