@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import type { CeremonyStatus, ServerFrame } from '../../shared/protocol/messages.js';
 
 /** How long a push waits for more changes to coalesce. */
-const PUSH_DELAY_MS = 20;
+const PUSH_DELAY_MS = 100;
 
 export class StatusHub {
   private readonly subscribers = new Map<string, Set<WebSocket>>();
