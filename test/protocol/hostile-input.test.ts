@@ -39,6 +39,7 @@ describe('the coordinator refuses bad input and changes nothing', () => {
     ['an unknown frame type', JSON.stringify({ type: 'launch' }), 'MESSAGE_INVALID', 'frame.type'],
     ['a wrong field type', JSON.stringify({ type: 'transcript', id: 'one', fromSeq: 0 }), 'MESSAGE_INVALID', 'frame.id'],
     ['an unknown field', JSON.stringify({ type: 'transcript', id: 1, fromSeq: 0, extra: true }), 'MESSAGE_INVALID', 'frame'],
+    ['an unknown message kind', JSON.stringify({ type: 'submit', id: 9, kind: 'Launch', payload: {}, signature: `0x${'00'.repeat(65)}` }), 'MESSAGE_INVALID', 'frame.kind'],
     ['a second hello', JSON.stringify({ type: 'hello', ceremonyId: 'hostile', role: 'observer' }), 'MESSAGE_INVALID', 'frame.type'],
   ])('answers %s with an error and keeps the connection', async (_name, frame, code, path) => {
     const before = head();

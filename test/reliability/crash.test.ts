@@ -13,6 +13,7 @@ import { canonicalize } from '../../shared/canonical/jcs.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import { hashEntry, type TranscriptEntry } from '../../shared/transcript/entry.js';
 import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
+import { participate } from '../../client/ceremony/participate.js';
 import { keystoreRandomness } from '../../client/keys/random.js';
 import { makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
 import { startScript, type Running } from '../helpers/processes.js';
@@ -151,5 +152,44 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
     }
     expect(artifact.transcript).toHaveLength(4 * ceremony.members.length);
     expect((await verifyArtifact(artifact)).ok).toBe(true);
+  });
+
+  it('is reconnected to by real member clients by themselves, who finish the ceremony', async () => {
+    const db = join(setup.folder, 'clients.sqlite');
+    const port = await freePort();
+    const { ceremony } = setup;
+    let coordinator = await startCoordinatorProcess(setup, db, port);
+    const reports: string[] = [];
+    let commits = 0;
+    let killed: Promise<void> | null = null;
+    const runs = ceremony.members.map((member, i) =>
+      participate({
+        wsUrl: `ws://127.0.0.1:${port}/ws`,
+        ceremonyId: ceremony.spec.ceremonyId,
+        identity: { address: member.identity.address, secretKey: member.identity.secretKey },
+        folder: join(setup.folder, 'clients', member.name),
+        endpoints: member.spec.endpoints ?? member.authorities.map((_, k) => `127.0.0.1:${35000 + 10 * i + k}`),
+        expectedSpecHash: ceremony.specHash,
+        confirm: async () => true,
+        scrypt: LIGHT_SCRYPT,
+        report: (line) => {
+          reports.push(`${member.name}: ${line}`);
+          // Kill the coordinator once, right after the first Commit was acknowledged.
+          if (/^Commit accepted/.test(line) && ++commits === 1) {
+            coordinator.child.kill('SIGKILL');
+            killed = coordinator.exited.then(async () => {
+              coordinator = await startCoordinatorProcess(setup, db, port);
+            });
+          }
+        },
+      }),
+    );
+    const results = await Promise.all(runs);
+    await killed;
+    coordinator.child.kill('SIGTERM');
+    await coordinator.exited;
+    expect(reports.some((line) => line.includes('coordinator unreachable; retrying'))).toBe(true);
+    expect(new Set(results.map((result) => result.artifact.genesisHash)).size).toBe(1);
+    expect((await verifyArtifact(results[0]?.artifact)).ok).toBe(true);
   });
 });
