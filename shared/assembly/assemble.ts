@@ -14,6 +14,7 @@ import type { Address } from '../crypto/secp256k1.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import type { Contribution } from '../ceremony/contribution.js';
 import { assembleAuraChainSpec, type AuraChainSpec } from '../chainspec/aura.js';
+import { assertChainSpec } from '../chainspec/strict.js';
 import { computeGenesisHash } from '../genesis/hash.js';
 import { formatEnode } from '../p2p/enode.js';
 import { buildPublicBundle, type PublicBundle } from '../bundle/public.js';
@@ -82,7 +83,10 @@ export async function assemble(spec: CeremonySpec, contributions: readonly Contr
     validators,
     accounts: spec.chain.accounts.map((account) => ({ address: account.address, balanceWei: BigInt(account.balanceWei) })),
     genesisTimestamp: 0n,
+    validatorTransitions: spec.chain.validatorTransitions?.map((t) => ({ fromBlock: BigInt(t.fromBlock), kind: t.kind, address: t.address })),
   });
+  // A bug guard: what Concord writes must load in every client the spec targets.
+  assertChainSpec(chainSpec, spec.chain.clients);
   const genesisHash = await agreedGenesisHash(spec, chainSpec);
   const publicBundle = buildPublicBundle({ chainSpec, enodes });
   return {

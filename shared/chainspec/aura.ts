@@ -12,6 +12,14 @@
  *   `step_duration.rs`, `validator_set.rs`, and `crates/ethcore/src/engines/authority_round/mod.rs`
  *   (`From<ethjson::spec::AuthorityRoundParams>`: defaults and limits); Nethermind
  *   `Nethermind.Specs/ChainSpecStyle/AuthorityRoundChainSpecEngineParameters.cs`;
+ * - `validators`: a `list`, or with validator-set contracts after genesis a `multi` keyed by the decimal
+ *   block number from which each set holds, `"0"` being the list. OpenEthereum
+ *   `crates/ethjson/src/spec/validator_set.rs` (`ValidatorSet::Multi(BTreeMap<Uint, ValidatorSet>)`: a key
+ *   is a `Uint`, decimal or `0x` hex; `SafeContract` is the non-reporting contract, `Contract` the
+ *   reporting one) and `crates/ethcore/src/engines/validator_set/multi.rs` (`Multi::new` asserts a set
+ *   from block 0); Nethermind `AuthorityRoundChainSpecEngineParameters.cs` (`AuRaValidatorJson.Multi` is a
+ *   `Dictionary<long, …>`, so decimal keys only, and a multi inside a multi is refused) and
+ *   `Nethermind.Consensus.AuRa/Validators/MultiValidator.cs`;
  * - `params`: OpenEthereum `crates/ethjson/src/spec/params.rs` and `crates/ethcore/src/spec/spec.rs`
  *   (`CommonParams` defaults); Nethermind `ChainSpecStyle/Json/ChainSpecParamsJson.cs`,
  *   `ChainSpecLoader.cs`, `ChainSpecBasedSpecProvider.cs`;
@@ -39,8 +47,26 @@ export type { EvmLevel } from './evm-levels.js';
 /** An integer as `0x` + lowercase hex digits without leading zeros; zero is `0x0`. */
 export type HexQuantity = `0x${string}`;
 
-/** What a Concord Aura chain spec is made from; all checked by `assembleAuraChainSpec`. */
-export interface AuraChainSpecInput {
+/**
+ * From `fromBlock` on, the validator set is the contract at `address`: `safeContract` a non-reporting
+ * validator-set contract, `contract` a reporting one (OpenEthereum `validator_set.rs`).
+ */
+export interface ValidatorTransition {
+  /** the first block the contract decides the set for, 1 ≤ block < 2^63 (Nethermind's `long`) */
+  fromBlock: bigint;
+  kind: 'safeContract' | 'contract';
+  /** the contract, EIP-55 checksummed */
+  address: string;
+}
+
+/** Validator transitions in strictly increasing block order. */
+export type ValidatorTransitions = readonly ValidatorTransition[];
+
+/**
+ * What a Concord Aura chain spec is made from; all checked by `assembleAuraChainSpec`. `T` is the type of
+ * `validatorTransitions`: by default none, so the spec has the plain validator list.
+ */
+export interface AuraChainSpecInput<T extends ValidatorTransitions = readonly []> {
   /** the chain name: letters, digits, space, `_`, `-`; 1..64 characters */
   name: string;
   /** EIP-155 chain id, 1 ≤ id ≤ 2^63 − 37 (EIP-2294) */
@@ -63,14 +89,39 @@ export interface AuraChainSpecInput {
   accounts: readonly { address: string; balanceWei: bigint }[];
   /** genesis timestamp in seconds, usually 0 */
   genesisTimestamp: bigint;
+  /** validator-set contracts after genesis; absent or empty, `validators` holds for ever */
+  validatorTransitions?: T;
 }
 
+/** The Aura validator set as a list of addresses. */
+export interface ListValidators {
+  list: string[];
+}
+
+/** A validator-set contract: `safeContract` (non-reporting) or `contract` (reporting). */
+export type ContractValidators = { safeContract: string } | { contract: string };
+
+/** The validator list from block 0, then a contract from each transition block (decimal keys). */
+export interface MultiValidators {
+  multi: { '0': ListValidators } & Record<string, ListValidators | ContractValidators>;
+}
+
+/** The `validators` of a Concord chain spec. */
+export type AuraValidators = ListValidators | MultiValidators;
+
+/** The `validators` written for transitions of type `T`: the list without any, `multi` with some. */
+export type ValidatorsFor<T extends ValidatorTransitions> = T extends readonly []
+  ? ListValidators
+  : T extends readonly [ValidatorTransition, ...ValidatorTransition[]]
+    ? MultiValidators
+    : AuraValidators;
+
 /** `engine.authorityRound.params`. */
-export interface AuthorityRoundParams {
+export interface AuthorityRoundParams<V extends AuraValidators = AuraValidators> {
   /** seconds, as a JSON number */
   stepDuration: number;
   blockReward: HexQuantity;
-  validators: { list: string[] };
+  validators: V;
   maximumUncleCountTransition: AtGenesis;
   maximumUncleCount: '0x0';
 }
@@ -105,9 +156,9 @@ export interface PrefundedAccount {
 }
 
 /** The chain spec JSON of a Concord Aura chain, exactly as written. */
-export interface AuraChainSpec {
+export interface AuraChainSpec<V extends AuraValidators = AuraValidators> {
   name: string;
-  engine: { authorityRound: { params: AuthorityRoundParams } };
+  engine: { authorityRound: { params: AuthorityRoundParams<V> } };
   params: AuraChainSpecParams;
   genesis: AuraGenesis;
   /** the nine precompiles (builtins.ts), then the prefunded accounts by ascending address */
@@ -119,7 +170,7 @@ const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 /** EIP-2294: the largest chain id whose EIP-155 `v` (2·id + 36) still fits a u64. */
 const MAX_CHAIN_ID = (1n << 63n) - 37n;
 const U64_LIMIT = 1n << 64n;
-/** Nethermind holds the gas limit in a C# `long` (`ChainSpecLoader.LoadGenesis`: `(long)gasLimit`). */
+/** Nethermind holds the gas limit and block numbers in a C# `long` (`ChainSpecLoader.LoadGenesis`: `(long)gasLimit`). */
 const I64_LIMIT = 1n << 63n;
 const U256_LIMIT = 1n << 256n;
 /** `params.minGasLimit` below; the genesis gas limit must not start under it. */
@@ -135,7 +186,7 @@ function isChecksummedAddress(value: string): boolean {
   return ADDRESS.test(value) && getAddress(value.toLowerCase()) === value;
 }
 
-function checkInput(input: AuraChainSpecInput): void {
+function checkInput(input: AuraChainSpecInput<ValidatorTransitions>): void {
   const ensure = (condition: boolean, path: string, expected: string): void =>
     check(condition, 'CHAINSPEC_INVALID', path, expected);
   const between = (value: bigint, min: bigint, limit: bigint): boolean => value >= min && value < limit;
@@ -176,6 +227,30 @@ function checkInput(input: AuraChainSpecInput): void {
     // Zero would make a balance-only empty account, which an EIP-161 client may keep or drop at genesis.
     ensure(between(account.balanceWei, 1n, U256_LIMIT), `${path}.balanceWei`, 'a balance in 1..2^256-1 wei');
   });
+
+  let previousBlock = 0n;
+  (input.validatorTransitions ?? []).forEach((transition, i) => {
+    const path = `validatorTransitions[${i}]`;
+    ensure(
+      between(transition.fromBlock, previousBlock + 1n, I64_LIMIT),
+      `${path}.fromBlock`,
+      i === 0 ? 'a block in 1..2^63-1' : `a block after validatorTransitions[${i - 1}].fromBlock, below 2^63`,
+    );
+    previousBlock = transition.fromBlock;
+    ensure(transition.kind === 'safeContract' || transition.kind === 'contract', `${path}.kind`, 'safeContract or contract');
+    ensure(isChecksummedAddress(transition.address), `${path}.address`, 'an EIP-55 checksummed address');
+  });
+}
+
+function validatorsOf(input: AuraChainSpecInput<ValidatorTransitions>): AuraValidators {
+  const list: ListValidators = { list: [...input.validators] };
+  const transitions = input.validatorTransitions ?? [];
+  if (transitions.length === 0) return list;
+  const multi: MultiValidators['multi'] = { '0': list };
+  for (const { fromBlock, kind, address } of transitions) {
+    multi[fromBlock.toString(10)] = kind === 'safeContract' ? { safeContract: address } : { contract: address };
+  }
+  return { multi };
 }
 
 /**
@@ -183,7 +258,9 @@ function checkInput(input: AuraChainSpecInput): void {
  * with the path of the field at fault, for an input the clients would refuse, read differently, or
  * run in a way the spec does not say (see `AuraChainSpecInput` for each bound).
  */
-export function assembleAuraChainSpec(input: AuraChainSpecInput): AuraChainSpec {
+export function assembleAuraChainSpec<T extends ValidatorTransitions = readonly []>(
+  input: AuraChainSpecInput<T>,
+): AuraChainSpec<ValidatorsFor<T>> {
   checkInput(input);
 
   const accounts: AuraChainSpec['accounts'] = builtinAccounts();
@@ -204,7 +281,8 @@ export function assembleAuraChainSpec(input: AuraChainSpecInput): AuraChainSpec 
           // (decimal only); OpenEthereum reads a number as `StepDuration::Single`.
           stepDuration: input.stepDurationSec,
           blockReward: hexQuantity(input.blockRewardWei),
-          validators: { list: [...input.validators] },
+          // Without transitions this is the list, with some the multi (ValidatorsFor<T> says the same).
+          validators: validatorsOf(input) as ValidatorsFor<T>,
           // Nethermind accepts 2 uncles per block unless this transition is set (ApplyToReleaseSpec);
           // OpenEthereum already defaults to 0 from block 0.
           maximumUncleCountTransition: '0x0',

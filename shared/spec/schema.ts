@@ -40,6 +40,22 @@ const chainSchema = z.strictObject({
   evm: z.enum(['london', 'shanghai', 'cancun']).default('london'),
   clients: z.array(clientSchema).min(1).default(['openethereum', 'nethermind']),
   accounts: z.array(z.strictObject({ address: addressField, balanceWei: amountField })).default([]),
+  /**
+   * From each `fromBlock` on, the validator set is a contract (OpenEthereum `validator_set.rs`):
+   * `safeContract` non-reporting, `contract` reporting. The list from the reveals holds until the first.
+   */
+  validatorTransitions: z
+    .array(z.strictObject({ fromBlock: intField(1), kind: z.enum(['safeContract', 'contract']), address: addressField }))
+    .min(1)
+    .superRefine((transitions, ctx) => {
+      transitions.forEach((transition, i) => {
+        const previous = transitions[i - 1];
+        if (previous !== undefined && transition.fromBlock <= previous.fromBlock) {
+          ctx.addIssue({ code: 'custom', path: [i, 'fromBlock'], message: `a block after validatorTransitions[${i - 1}].fromBlock` });
+        }
+      });
+    })
+    .optional(),
 });
 
 const bridgeSideSchema = z.strictObject({
