@@ -57,7 +57,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   }
   const hub = new StatusHub();
   registry.on('change', (ceremonyId, status) => hub.publish(ceremonyId, status));
-  const server: Server = createServer(createHttpApp({ registry, admin: new AdminCredential(options.adminToken ?? null), log }));
+  const server: Server = createServer(createHttpApp({ registry, admin: new AdminCredential(options.adminToken ?? null), now, log }));
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_FRAME_BYTES });
   wss.on('connection', (socket) => serveConnection(socket, { registry, hub, now, log }));
   await new Promise<void>((resolve, reject) => {

@@ -11,6 +11,7 @@ import type { Address } from '../../shared/crypto/secp256k1.js';
 import { signTyped } from '../../shared/eip712/sign.js';
 import { parseWith } from '../../shared/validation/zod.js';
 import { applyEntry, initialState, waitingFor, type CeremonyContext, type CeremonyState, type Phase } from '../../shared/ceremony/reducer.js';
+import type { Assembly } from '../../shared/assembly/assemble.js';
 import { hashEntry, transcriptEntrySchema, type MemberEntryKind, type TranscriptEntry } from '../../shared/transcript/entry.js';
 import { artifactSealMessage, buildArtifactBody, sealArtifact } from '../../shared/artifact/build.js';
 import type { GenesisArtifact } from '../../shared/artifact/schema.js';
@@ -39,6 +40,13 @@ const PHASE_DEADLINE: Record<Phase, keyof CeremonySpec['deadlines'] | null> = {
   ABORTED: null,
 };
 
+/** A phase as it happened: when it began and when its deadline passes (null once the ceremony ended). */
+export interface PhaseWindow {
+  phase: Phase;
+  startedMs: number;
+  deadlineMs: number | null;
+}
+
 /** setTimeout's longest delay; a later deadline is re-armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -49,6 +57,8 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
   private state: CeremonyState;
   private phaseStartedMs: number;
   private artifactJson: string | null;
+  private readonly receivedMs: number[] = [];
+  private readonly phaseStarts: PhaseWindow[];
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
 
@@ -57,6 +67,7 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     this.context = { spec: options.spec, specHash: options.specHash };
     this.state = initialState(options.spec);
     this.phaseStartedMs = createdMs;
+    this.phaseStarts = [{ phase: 'OPEN', startedMs: createdMs, deadlineMs: this.deadlineOf('OPEN', createdMs) }];
     this.artifactJson = artifactJson;
   }
 
@@ -96,6 +107,21 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
 
   transcript(fromSeq: number): TranscriptEntry[] {
     return this.entries.slice(fromSeq);
+  }
+
+  /** When each phase began (the first is OPEN, at creation) and its deadline, for the dashboard's timeline. */
+  phaseHistory(): readonly PhaseWindow[] {
+    return this.phaseStarts;
+  }
+
+  /** When the coordinator accepted each entry, by seq. */
+  acceptedAtMs(): readonly number[] {
+    return this.receivedMs;
+  }
+
+  /** What was assembled from the reveals, once every member has revealed. */
+  assembly(): Assembly | null {
+    return this.state.assembly;
   }
 
   /** The artifact JSON text once FINALIZED, else null. */
@@ -173,15 +199,24 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
   }
 
   private accept(entry: TranscriptEntry, next: CeremonyState, row: StoredEntry): void {
-    if (next.phase !== this.state.phase) this.phaseStartedMs = row.receivedMs;
+    if (next.phase !== this.state.phase) {
+      // OPEN and ACCEPT share one deadline: the accept window runs from the ceremony's creation.
+      if (!(this.state.phase === 'OPEN' && next.phase === 'ACCEPT')) this.phaseStartedMs = row.receivedMs;
+      this.phaseStarts.push({ phase: next.phase, startedMs: row.receivedMs, deadlineMs: this.deadlineOf(next.phase, this.phaseStartedMs) });
+    }
     this.entries.push(entry);
+    this.receivedMs.push(row.receivedMs);
     this.receipts.push({ ceremonyId: this.options.spec.ceremonyId, seq: row.seq, entryHash: row.hash, signature: row.receiptSignature });
     this.state = next;
   }
 
   private deadlineMs(): number | null {
-    const key = PHASE_DEADLINE[this.state.phase];
-    return key === null ? null : this.phaseStartedMs + this.options.spec.deadlines[key] * 1000;
+    return this.deadlineOf(this.state.phase, this.phaseStartedMs);
+  }
+
+  private deadlineOf(phase: Phase, windowStartMs: number): number | null {
+    const key = PHASE_DEADLINE[phase];
+    return key === null ? null : windowStartMs + this.options.spec.deadlines[key] * 1000;
   }
 
   private armDeadline(): void {

@@ -8,6 +8,8 @@
  *   GET  /api/ceremonies/:id/transcript   every transcript entry (?fromSeq=n)
  *   GET  /api/ceremonies/:id/artifact     the signed genesis artifact, 404 until FINALIZED
  *   POST /api/ceremonies/:id/abort        (admin) body: {reason}; records a coordinator-signed Abort
+ *   GET  /api/ceremonies/:id/dashboard    everything the dashboard page shows (http/dashboard-view.ts)
+ *   GET  /, /ceremonies/:id               the dashboard pages (static files in server/dashboard/)
  */
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { z } from 'zod';
@@ -18,12 +20,17 @@ import { parseWith } from '../../shared/validation/zod.js';
 import { MAX_FRAME_BYTES } from '../../shared/protocol/messages.js';
 import type { CeremonyRegistry } from '../ceremony/registry.js';
 import type { AdminCredential } from './admin.js';
+import { dashboardView } from './dashboard-view.js';
+import { fileURLToPath } from 'node:url';
 
 export interface HttpContext {
   registry: CeremonyRegistry;
   admin: AdminCredential;
+  now: () => number;
   log: (line: string) => void;
 }
+
+const DASHBOARD_DIR = fileURLToPath(new URL('../dashboard/', import.meta.url));
 
 const abortBodySchema = z.strictObject({ reason: z.string().min(1).max(400) });
 
@@ -69,14 +76,25 @@ export function createHttpApp(context: HttpContext): express.Express {
     context.log(`admin: aborted ceremony ${req.params.id}`);
     res.json(receipt);
   });
+  app.get('/api/ceremonies/:id/dashboard', async (req, res) => {
+    res.json(await dashboardView(registry.get(req.params.id, 'id'), context.now()));
+  });
+  app.use('/assets', express.static(DASHBOARD_DIR, { index: false, fallthrough: false }));
+  app.get('/', (_req, res) => {
+    res.sendFile('index.html', { root: DASHBOARD_DIR });
+  });
+  app.get('/ceremonies/:id', (_req, res) => {
+    res.sendFile('ceremony.html', { root: DASHBOARD_DIR });
+  });
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
   app.use(() => {
-    throw new ConcordError('NOT_FOUND', 'path', 'one of /api/ceremonies[/:id/{status,spec,transcript,artifact,abort}], /healthz, /ws');
+    throw new ConcordError('NOT_FOUND', 'path', 'one of /, /ceremonies/:id, /api/ceremonies[/:id/{status,spec,transcript,artifact,abort,dashboard}], /healthz, /ws');
   });
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const parserError = error as { type?: string };
+    const parserError = error as { type?: string; status?: number };
+    if (parserError.status === 404 && !(error instanceof ConcordError)) error = new ConcordError('NOT_FOUND', 'path', 'an existing dashboard asset');
     if (parserError.type === 'entity.parse.failed') error = new ConcordError('MESSAGE_INVALID', 'body', 'a JSON body');
     if (parserError.type === 'entity.too.large') error = new ConcordError('MESSAGE_TOO_LARGE', 'body', `a body of at most ${MAX_FRAME_BYTES} bytes`);
     if (error instanceof ConcordError) {

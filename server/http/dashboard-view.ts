@@ -1,0 +1,67 @@
+/**
+ * What the dashboard shows of a ceremony, in one read-only view: the public status, the phase
+ * timeline with deadlines, the transcript as it grew (kind, member, hash, time), the assembled
+ * validators and bridge validators, each member's approved genesis hash, and the artifact with the
+ * coordinator's own verification of it. Everything here is public: no key, no password, no salt
+ * before its reveal (salts are published by the reveal itself).
+ */
+import type { CeremonyStatus } from '../../shared/protocol/messages.js';
+import { verifyArtifact } from '../../shared/artifact/verify.js';
+import { hashEntry } from '../../shared/transcript/entry.js';
+import type { CeremonyHost, PhaseWindow } from '../ceremony/host.js';
+
+export interface DashboardView {
+  consortium: string;
+  chain: { name: string; chainId: number; evm: string; stepDurationSec: number };
+  status: CeremonyStatus;
+  phases: PhaseWindow[];
+  transcript: { seq: number; kind: string; member: string; memberName: string; hash: string; acceptedMs: number; genesisHash: string | null }[];
+  assembly: { genesisHash: string; validators: string[]; bridgeValidators: string[]; requiredSignatures: number | null } | null;
+  artifact: { available: boolean; verified: boolean | null; failures: string[] };
+  nowMs: number;
+}
+
+/** Caches the verification of each artifact text: it is checked once, not on every view. */
+const verified = new WeakMap<CeremonyHost, { text: string; ok: boolean; failures: string[] }>();
+
+/** Builds the dashboard view of a hosted ceremony. */
+export async function dashboardView(host: CeremonyHost, nowMs: number): Promise<DashboardView> {
+  const { spec } = host.identity();
+  const names = new Map(spec.members.map((member) => [member.identity, member.name]));
+  const acceptedMs = host.acceptedAtMs();
+  const history = host.phaseHistory();
+  const assembly = host.assembly();
+  const text = host.artifact();
+  let check = verified.get(host);
+  if (text !== null && check?.text !== text) {
+    const report = await verifyArtifact(JSON.parse(text));
+    check = { text, ok: report.ok, failures: report.failures.map((failure) => `${failure.check}: ${failure.path}`) };
+    verified.set(host, check);
+  }
+  return {
+    consortium: spec.consortium,
+    chain: { name: spec.chain.name, chainId: spec.chain.chainId, evm: spec.chain.evm, stepDurationSec: spec.chain.stepDurationSec },
+    status: host.status(),
+    phases: [...history],
+    transcript: host.transcript(0).map((entry) => ({
+      seq: entry.seq,
+      kind: entry.kind,
+      member: entry.member,
+      memberName: names.get(entry.member) ?? (entry.member === spec.coordinator ? 'coordinator' : entry.member),
+      hash: hashEntry(entry),
+      acceptedMs: acceptedMs[entry.seq] ?? 0,
+      genesisHash: entry.kind === 'Approve' ? entry.payload.genesisHash : null,
+    })),
+    assembly:
+      assembly === null
+        ? null
+        : {
+            genesisHash: assembly.hashes.genesisHash,
+            validators: assembly.validators,
+            bridgeValidators: assembly.bridge?.validators ?? [],
+            requiredSignatures: assembly.bridge?.requiredSignatures ?? null,
+          },
+    artifact: { available: text !== null, verified: check === undefined ? null : check.ok, failures: check?.failures ?? [] },
+    nowMs,
+  };
+}
