@@ -2,17 +2,32 @@
 /**
  * `concord`: the member's command line. Every command has --help.
  */
+import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { ConcordError } from '../shared/errors.js';
-import { identityCreate } from './commands/identity.js';
-import { join } from './commands/join.js';
+import { identityCreate, type IdentityCreateOptions } from './commands/identity.js';
+import { join, type JoinOptions } from './commands/join.js';
+import { status, type StatusOptions } from './commands/status.js';
+import { makeOutput, reportError, type Output } from './cli/output.js';
 import { verify } from './commands/verify.js';
 import { genesisHash } from './commands/genesis-hash.js';
+import { bundle } from './commands/bundle.js';
+import { backupRecover, backupSplit, parseShareCount } from './commands/backup.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const lightKdf = new Option('--light-kdf', 'cheaper scrypt (N=2^12) for tests and demos; never for real keys').default(false);
 
-const program = new Command().name('concord').description('Concord member client: take part in a consortium Aura chain genesis ceremony and verify its result.');
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command()
+  .name('concord')
+  .description('Concord member client: take part in a consortium Aura chain genesis ceremony and verify its result.')
+  .version(version, '-V, --version')
+  .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)', false)
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 done; 1 verification failed; 2 refused (bad input, wrong password, the coordinator said no); 3 the ceremony was aborted; 70 internal fault.\nPasswords come from a file, an environment variable, or a prompt with no echo; never from the command line.',
+  );
+const output = (): Output => makeOutput((program.opts() as { json: boolean }).json);
 
 const identity = program.command('identity').description('the member identity key that signs ceremony messages');
 identity
@@ -21,7 +36,7 @@ identity
   .requiredOption('--out <file>', 'keystore file to create (never overwritten)')
   .option('--password-file <file>', 'file whose first line is the password; if absent one is generated into <out>.password (mode 0600)')
   .addOption(lightKdf)
-  .action(identityCreate);
+  .action((options: IdentityCreateOptions) => identityCreate(options, output()));
 
 program
   .command('join')
@@ -36,14 +51,35 @@ program
   .option('--endpoint <host:port>', 'p2p endpoint of one of your authority nodes (repeat, in node order) unless the spec fixes them', collect, [])
   .option('--yes', 'accept the spec without asking', false)
   .addOption(lightKdf)
-  .action(join);
+  .action((options: JoinOptions) => join(options, output()));
+
+program
+  .command('status')
+  .description('where a ceremony is (phase, deadline, who we wait for) and, with --out, what your folder holds')
+  .requiredOption('--coordinator <url>', 'coordinator websocket URL, e.g. ws://127.0.0.1:7700/ws')
+  .requiredOption('--ceremony <id>', 'ceremony id')
+  .option('--out <folder>', 'your folder for this ceremony (the one given to join)')
+  .action((options: StatusOptions) => status(options, output()));
 
 program
   .command('verify')
   .description('verify a genesis artifact offline; exit 0 only if every check holds')
   .argument('<artifact>', 'artifact JSON file')
-  .action(async (artifact: string) => {
-    process.exitCode = await verify(artifact);
+  .option('--bundle <folder>', 'also check a member bundle folder against the artifact and its manifest.json')
+  .action(async (artifact: string, options: { bundle?: string }) => {
+    process.exitCode = await verify(artifact, options, output());
+  });
+
+program
+  .command('bundle')
+  .description("make your deployment bundle from a verified artifact and your own keys: node folders (OpenEthereum and Nethermind configs, keystores, node keys), docker compose files, oracle env files, the public bundle and a manifest")
+  .requiredOption('--artifact <file>', 'the genesis artifact (verified first)')
+  .requiredOption('--keys <folder>', 'your ceremony folder, the one holding keys/ (keystores and their password files)')
+  .requiredOption('--out <folder>', 'bundle folder to create (refused if it exists; written to a temporary sibling, then renamed)')
+  .option('--include-oracle-keys', "write each bridge validator's key into its oracle env file (mode 0600); default: left out, given when the oracle starts", false)
+  .action(async (options: { artifact: string; keys: string; out: string; includeOracleKeys: boolean }) => {
+    const folder = await bundle(options);
+    output().result({ bundle: folder }, [folder]);
   });
 
 program
@@ -51,10 +87,29 @@ program
   .description('print the block-0 hash of any Aura chain spec file, as the node software computes it')
   .argument('<chain-spec>', 'chain spec JSON file (OpenEthereum/Parity format)')
   .addOption(new Option('--client <client>', 'compute as this client only').choices(['openethereum', 'nethermind']))
-  .action(async (chainSpec: string, options: { client?: 'openethereum' | 'nethermind' }) => genesisHash(chainSpec, options.client));
+  .action(async (chainSpec: string, options: { client?: 'openethereum' | 'nethermind' }) => genesisHash(chainSpec, options.client, output()));
+
+const backup = program.command('backup').description('Shamir backups of any of your keys: split into n shares for custodians, any k of which restore it');
+backup
+  .command('split')
+  .description('split the key of a keystore into n share files (mode 0600), any k of which restore it; k-1 restore nothing')
+  .requiredOption('--key <keystore>', 'keystore v3 file of the key to back up (identity, or keys/authority-<i>.json, node-<i>, bridge-<i> of a ceremony folder)')
+  .option('--password-file <file>', 'file whose first line is the keystore password (e.g. keys/authority-0.password)')
+  .option('--password-env <name>', 'environment variable holding the keystore password, if no --password-file', 'CONCORD_PASSWORD')
+  .requiredOption('-k <k>', 'threshold: how many shares restore the key (2..n)', parseShareCount)
+  .requiredOption('-n <n>', 'how many shares to make (k..255), one per custodian', parseShareCount)
+  .requiredOption('--out <folder>', 'folder for share-1.json … share-<n>.json (no file is ever overwritten)')
+  .option('--text', 'also write share-<i>.txt, a printable copy with a checksum for a custodian who keeps it on paper', false)
+  .action(backupSplit);
+backup
+  .command('recover')
+  .description('restore a key from k share files (JSON or printable text) into a new keystore v3 file, checking its address')
+  .argument('<shares...>', 'share files of one split (share-<i>.json or share-<i>.txt)')
+  .requiredOption('--out <keystore>', 'keystore file to create (never overwritten)')
+  .option('--password-file <file>', 'file whose first line is the new keystore password; if absent one is generated into <out>.password (mode 0600)')
+  .addOption(lightKdf)
+  .action(backupRecover);
 
 program.parseAsync().catch((error: unknown) => {
-  if (error instanceof ConcordError) console.error(`error: ${error.message}`);
-  else console.error(error);
-  process.exitCode = error instanceof ConcordError ? 2 : 70;
+  process.exitCode = reportError(error, (program.opts() as { json: boolean }).json);
 });

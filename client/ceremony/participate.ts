@@ -22,7 +22,7 @@ import { replay } from '../../shared/ceremony/reducer.js';
 import { parseWith } from '../../shared/validation/zod.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import type { GenesisArtifact } from '../../shared/artifact/schema.js';
-import { buildPublicBundle } from '../../shared/bundle/public.js';
+import { publicBundleOf } from '../../shared/bundle/member.js';
 import { receiptSchema, type CeremonyStatus, type Receipt } from '../../shared/protocol/messages.js';
 import { z } from 'zod';
 import { messageDigest, type MemberEntryKind, type SignedMessage } from '../../shared/transcript/entry.js';
@@ -70,6 +70,7 @@ class MemberSession {
   private receipts: Receipt[] = [];
   /** Kinds this member holds a receipt for: a status pushed before the receipt may not show them yet. */
   private readonly sent = new Set<MemberEntryKind>();
+  private lastWaiting = '';
 
   constructor(private readonly options: ParticipateOptions) {}
 
@@ -103,6 +104,7 @@ class MemberSession {
               seen = latest;
               const result = await this.step(link, seen);
               if (result !== null) return resolve(result);
+              this.reportWaiting(seen);
             }
           } catch (error) {
             reject(error);
@@ -221,6 +223,19 @@ class MemberSession {
     }
   }
 
+  /** Tells the person whom the ceremony waits for once this member has done its part of the phase. */
+  private reportWaiting(status: CeremonyStatus): void {
+    const spec = this.spec as CeremonySpec;
+    const others = status.waitingFor;
+    if (others.length === 0 || others.includes(this.options.identity.address)) return;
+    const key = `${status.phase}:${others.join(',')}`;
+    if (key === this.lastWaiting) return;
+    this.lastWaiting = key;
+    const names = others.map((address) => spec.members.find((member) => member.identity === address)?.name ?? address);
+    const deadline = status.deadlineMs === null ? '' : `; deadline ${new Date(status.deadlineMs).toISOString()}`;
+    this.options.report(`waiting in ${status.phase} for ${others.length} of ${spec.members.length}: ${names.join(', ')}${deadline}`);
+  }
+
   /** Makes (or loads) the member's keys and the contribution with its salt, and records both before committing. */
   private async prepareContribution(): Promise<MemberState> {
     if (this.record !== null) return this.record;
@@ -301,7 +316,7 @@ class MemberSession {
     const folder = this.options.folder;
     const artifactPath = join(folder, 'artifact.json');
     await writeOutputFile(artifactPath, text);
-    for (const file of buildPublicBundle({ chainSpec: artifact.chainSpec, enodes: artifact.enodes }).files) {
+    for (const file of publicBundleOf(artifact, spec).files) {
       await writeOutputFile(join(folder, 'public', file.path), file.content);
     }
     this.options.report(`FINALIZED: artifact verified, genesis ${artifact.genesisHash}; saved ${artifactPath}`);

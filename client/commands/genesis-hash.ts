@@ -10,6 +10,7 @@ import type { GenesisClient } from '../../shared/genesis/header.js';
 import { CLIENT_LABELS, checkChainSpec, type ChainSpecCheck } from '../../shared/chainspec/strict.js';
 import type { ChainClient } from '../../shared/chainspec/evm-levels.js';
 import { readJson } from '../io/files.js';
+import type { Output } from '../cli/output.js';
 
 const ALL_CLIENTS: readonly ChainClient[] = ['openethereum', 'nethermind'];
 
@@ -31,20 +32,25 @@ export function formatStrictness(check: ChainSpecCheck, targets: readonly ChainC
  * Prints the genesis hash of the chain spec file at `chainSpecPath` (for `client`, or for both when they
  * agree), then each client's verdict on the file. Throws only when no hash can be computed.
  */
-export async function genesisHash(chainSpecPath: string, client: GenesisClient | undefined): Promise<void> {
+export async function genesisHash(chainSpecPath: string, client: GenesisClient | undefined, output: Output): Promise<void> {
   const chainSpec = await readJson(resolve(chainSpecPath), 'an OpenEthereum/Nethermind chain spec');
   const targets = client === undefined ? ALL_CLIENTS : [client];
   const hashing: { result: GenesisHashResult } | { error: unknown } = await computeGenesisHash(chainSpec, client === undefined ? {} : { client }).then(
     (result) => ({ result }),
     (error: unknown) => ({ error }),
   );
-  if ('result' in hashing) {
-    const { result } = hashing;
-    console.log(result.hash);
-    console.log(`  state root ${result.stateRoot}${client === undefined ? ' (same for OpenEthereum and Nethermind)' : ` (as ${client} computes it)`}`);
-    for (const note of result.notes) console.log(`  note: ${note}`);
+  const check = checkChainSpec(chainSpec, targets);
+  const verdicts = formatStrictness(check, targets).map((line) => `  ${line}`);
+  if ('error' in hashing) {
+    // Said even when no hash could be computed: which rule each client breaks is the likely reason.
+    for (const line of verdicts) output.progress(line);
+    throw hashing.error;
   }
-  // Said even when no hash could be computed: which rule each client breaks is the likely reason.
-  for (const line of formatStrictness(checkChainSpec(chainSpec, targets), targets)) console.log(`  ${line}`);
-  if ('error' in hashing) throw hashing.error;
+  const { result } = hashing;
+  output.result({ genesisHash: result.hash, stateRoot: result.stateRoot, client: client ?? 'both', notes: result.notes, problems: check.problems }, [
+    result.hash,
+    `  state root ${result.stateRoot}${client === undefined ? ' (same for OpenEthereum and Nethermind)' : ` (as ${client} computes it)`}`,
+    ...result.notes.map((note) => `  note: ${note}`),
+    ...verdicts,
+  ]);
 }

@@ -4,6 +4,7 @@
 import { resolve } from 'node:path';
 import { createIdentity } from '../keys/identity.js';
 import { scryptParams } from '../keys/kdf.js';
+import type { Output } from '../cli/output.js';
 
 export interface IdentityCreateOptions {
   out: string;
@@ -11,9 +12,11 @@ export interface IdentityCreateOptions {
   lightKdf: boolean;
 }
 
-export async function identityCreate(options: IdentityCreateOptions): Promise<void> {
+export async function identityCreate(options: IdentityCreateOptions, output: Output): Promise<void> {
   const created = await createIdentity(resolve(options.out), options.passwordFile === undefined ? undefined : resolve(options.passwordFile), scryptParams(options.lightKdf));
-  console.log(`identity ${created.address}`);
-  console.log(`keystore ${created.keystorePath}`);
-  console.log(`password ${created.passwordPath} (mode 0600; keep it with the keystore's custodian)`);
+  output.result(created, [
+    `identity ${created.address}`,
+    `keystore ${created.keystorePath}`,
+    `password ${created.passwordPath} (mode 0600; keep it with the keystore's custodian)`,
+  ]);
 }

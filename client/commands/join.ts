@@ -10,6 +10,7 @@ import { readSpecFile } from '../io/spec-file.js';
 import { unlockIdentity, type PasswordSource } from '../keys/identity.js';
 import { scryptParams } from '../keys/kdf.js';
 import { participate } from '../ceremony/participate.js';
+import type { Output } from '../cli/output.js';
 
 export interface JoinOptions {
   coordinator: string;
@@ -56,7 +57,7 @@ async function askPerson(spec: CeremonySpec, specHash: string): Promise<boolean>
   }
 }
 
-export async function join(options: JoinOptions): Promise<void> {
+export async function join(options: JoinOptions, output: Output): Promise<void> {
   const specOnFile = options.spec === undefined ? null : await readSpecFile(resolve(options.spec));
   const ceremonyId = options.ceremony ?? specOnFile?.ceremonyId;
   if (ceremonyId === undefined) throw new ConcordError('MESSAGE_INVALID', '--ceremony', 'the ceremony id (or --spec with the spec file)');
@@ -73,11 +74,12 @@ export async function join(options: JoinOptions): Promise<void> {
     expectedSpecHash: specOnFile === null ? null : hashSpec(specOnFile),
     confirm: async (spec, specHash) => {
       if (!options.yes) return askPerson(spec, specHash);
-      console.log(`accepting spec ${specHash} of ceremony ${spec.ceremonyId} (--yes)`);
+      output.progress(`accepting spec ${specHash} of ceremony ${spec.ceremonyId} (--yes)`);
       return true;
     },
     scrypt: scryptParams(options.lightKdf),
-    report: (line) => console.log(line),
+    report: (line) => output.progress(line),
   });
-  console.log(result.artifactPath);
+  // The last line is the artifact's path, so a script can pick it up.
+  output.result({ artifact: result.artifactPath, genesisHash: result.artifact.genesisHash, validators: result.artifact.validators }, [result.artifactPath]);
 }

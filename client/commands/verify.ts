@@ -1,26 +1,62 @@
 /**
- * `concord verify <artifact>`: offline verification of a genesis artifact. Exit 0 only if every check
- * holds; otherwise a readable list of what failed.
+ * `concord verify <artifact> [--bundle <folder>]`: offline verification of a genesis artifact and,
+ * with --bundle, of a member bundle folder against it (shared/bundle/verify-bundle.ts). Exit 0 only if
+ * every check holds; otherwise a readable list of what failed.
  */
 import { resolve } from 'node:path';
-import { verifyArtifact } from '../../shared/artifact/verify.js';
-import { readJson } from '../io/files.js';
+import { verifyArtifact, type VerifyFailure } from '../../shared/artifact/verify.js';
+import { parseSpec } from '../../shared/spec/parse.js';
+import { verifyMemberBundle } from '../../shared/bundle/verify-bundle.js';
+import { describePolicy } from '../../shared/permissioning/describe.js';
+import { readFolderFiles, readJson } from '../io/files.js';
+import { EXIT, type Output } from '../cli/output.js';
 
-/** Prints the result and returns the process exit code. */
-export async function verify(artifactPath: string): Promise<number> {
+/** Options of `verify`. */
+export interface VerifyOptions {
+  /** A member bundle folder to check against the artifact. */
+  bundle?: string;
+}
+
+function failureLines(what: string, failures: readonly VerifyFailure[]): string[] {
+  return [`FAILED ${what}: ${failures.length} check(s) did not hold`, ...failures.map((failure) => `  - ${failure.check}: at ${failure.path}, expected ${failure.expected}`)];
+}
+
+/** Prints the result and returns the process exit code (0 all holds, 1 a check failed). */
+export async function verify(artifactPath: string, options: VerifyOptions, output: Output): Promise<number> {
   const path = resolve(artifactPath);
   const report = await verifyArtifact(await readJson(path, 'a Concord genesis artifact'));
   const artifact = report.artifact;
-  if (report.ok && artifact !== null) {
-    console.log(`OK ${path}`);
-    console.log(`  ceremony        ${(artifact.spec as { ceremonyId: string }).ceremonyId} (spec ${artifact.specHash})`);
-    console.log(`  genesis hash    ${artifact.genesisHash}`);
-    console.log(`  validators      ${artifact.validators.length}: ${artifact.validators.join(', ')}`);
-    if (artifact.bridge !== null) console.log(`  bridge          ${artifact.bridge.requiredSignatures} of ${artifact.bridge.validators.length}: ${artifact.bridge.validators.join(', ')}`);
-    console.log(`  transcript      ${artifact.transcript.length} entries, head ${artifact.transcriptHead}; every signature checked`);
-    return 0;
+  if (!report.ok || artifact === null) {
+    output.result({ ok: false, artifact: path, failures: report.failures }, failureLines(path, report.failures));
+    return EXIT.verifyFailed;
   }
-  console.log(`FAILED ${path}: ${report.failures.length} check(s) did not hold`);
-  for (const failure of report.failures) console.log(`  - ${failure.check}: at ${failure.path}, expected ${failure.expected}`);
-  return 1;
+  const spec = parseSpec(artifact.spec, 'artifact.spec');
+  const policy = describePolicy(spec, artifact.bridge?.validators ?? []);
+  const human = [
+    `OK ${path}`,
+    `  ceremony        ${spec.ceremonyId} (spec ${artifact.specHash})`,
+    `  genesis hash    ${artifact.genesisHash}`,
+    `  validators      ${artifact.validators.length}: ${artifact.validators.join(', ')}`,
+    ...(artifact.bridge === null ? [] : [`  bridge          ${artifact.bridge.requiredSignatures} of ${artifact.bridge.validators.length}: ${artifact.bridge.validators.join(', ')}`]),
+    `  transcript      ${artifact.transcript.length} entries, head ${artifact.transcriptHead}; every signature checked`,
+    ...policy.map((line) => `  policy          ${line}`),
+  ];
+  const summary = { ok: true, artifact: path, ceremonyId: spec.ceremonyId, specHash: artifact.specHash, genesisHash: artifact.genesisHash, validators: artifact.validators, bridge: artifact.bridge, policy };
+  if (options.bundle === undefined) {
+    output.result(summary, human);
+    return EXIT.ok;
+  }
+  const folder = resolve(options.bundle);
+  const files = await readFolderFiles(folder);
+  const failures = verifyMemberBundle(artifact, spec, files);
+  if (failures.length > 0) {
+    output.result({ ...summary, ok: false, bundle: folder, failures }, [...human, ...failureLines(folder, failures)]);
+    return EXIT.verifyFailed;
+  }
+  output.result({ ...summary, bundle: folder, bundleFiles: files.length }, [
+    ...human,
+    `OK ${folder}`,
+    `  bundle          ${files.length} files: every one in manifest.json with its sha-256, secrets at 0600, public files as the artifact approved`,
+  ]);
+  return EXIT.ok;
 }

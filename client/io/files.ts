@@ -3,8 +3,8 @@
  * Secret files are created with mode 0600 and never overwrite an existing file ('wx'), so a second
  * run cannot destroy keys.
  */
-import { mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access, chmod, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { ConcordError } from '../../shared/errors.js';
 
 /** Reads a text file; `what` says what it should hold. */
@@ -34,7 +34,7 @@ export async function readPasswordFile(path: string): Promise<string> {
 }
 
 /** Creates a new file with mode 0600 (0644 if not secret); refuses to overwrite. */
-export async function writeNewFile(path: string, content: string, secret: boolean): Promise<void> {
+export async function writeNewFile(path: string, content: string | Uint8Array, secret: boolean): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   try {
     await writeFile(path, content, { flag: 'wx', mode: secret ? 0o600 : 0o644 });
@@ -50,4 +50,42 @@ export async function writeNewFile(path: string, content: string, secret: boolea
 export async function writeOutputFile(path: string, content: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, content, { mode: 0o644 });
+}
+
+/** True if something exists at `path` (file, folder or link). */
+export async function pathExists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** A regular file found under a folder: its path relative to the folder (forward slashes), bytes and mode bits. */
+export interface FoundFile {
+  path: string;
+  content: Uint8Array;
+  mode: number;
+}
+
+/** Every regular file under `folder`, recursively, sorted by path; a link or other special file is refused. */
+export async function readFolderFiles(folder: string): Promise<FoundFile[]> {
+  try {
+    await access(folder);
+  } catch {
+    throw new ConcordError('FILE_INVALID', folder, 'a readable folder');
+  }
+  const found: FoundFile[] = [];
+  const walk = async (relative: string): Promise<void> => {
+    const absolute = relative === '' ? folder : join(folder, relative);
+    for (const entry of await readdir(absolute, { withFileTypes: true })) {
+      const path = relative === '' ? entry.name : `${relative}/${entry.name}`;
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.isFile()) {
+        const full = join(folder, path);
+        found.push({ path, content: new Uint8Array(await readFile(full)), mode: (await lstat(full)).mode & 0o777 });
+      } else throw new ConcordError('FILE_INVALID', join(folder, path), 'only regular files and folders (no links)');
+    }
+  };
+  await walk('');
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

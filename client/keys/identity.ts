@@ -6,6 +6,7 @@ import { randomSecretKey, addressOf, type Address } from '../../shared/crypto/se
 import { decryptKeystore, encryptKeystore, type ScryptParams } from '../../shared/keys/keystore.js';
 import { readPasswordFile, readText, writeNewFile } from '../io/files.js';
 import { keystoreRandomness, newPassword } from './random.js';
+import { promptPassword } from './password-prompt.js';
 
 export interface CreatedIdentity {
   address: Address;
@@ -34,15 +35,21 @@ export async function createIdentity(keystorePath: string, passwordPath: string 
   return { address: addressOf(secretKey), keystorePath, passwordPath: writtenPasswordPath };
 }
 
-/** Where a password comes from: a file, or an environment variable (never a command-line argument). */
+/**
+ * Where a password comes from: a file, an environment variable, or (when neither holds one and there
+ * is a terminal) a prompt with no echo. Never a command-line argument.
+ */
 export type PasswordSource = { file: string } | { env: string };
 
-/** Reads the password from its source. */
+/** Reads the password from its source, asking on the terminal if the variable is unset. */
 export async function readPassword(source: PasswordSource): Promise<string> {
   if ('file' in source) return readPasswordFile(source.file);
   const value = process.env[source.env];
-  if (value === undefined || value === '') throw new ConcordError('FILE_INVALID', `$${source.env}`, 'the keystore password in this environment variable');
-  return value;
+  if (value !== undefined && value !== '') return value;
+  if (!process.stdin.isTTY) throw new ConcordError('FILE_INVALID', `$${source.env}`, `the keystore password in --password-file or in $${source.env}`);
+  const typed = await promptPassword('keystore password: ');
+  if (typed === '') throw new ConcordError('FILE_INVALID', 'password', 'a non-empty password');
+  return typed;
 }
 
 /** Unlocks an identity keystore. */

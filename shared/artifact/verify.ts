@@ -14,6 +14,7 @@ import type { CeremonySpec } from '../spec/schema.js';
 import { replay, type CeremonyState } from '../ceremony/reducer.js';
 import { artifactSchema, type GenesisArtifact } from './schema.js';
 import { artifactSealMessage } from './build.js';
+import { comparePermissionGenesis } from '../permissioning/check-genesis.js';
 
 /** One check that did not hold. */
 export interface VerifyFailure {
@@ -74,6 +75,9 @@ export async function verifyArtifact(input: unknown): Promise<VerifyReport> {
       compare('transcriptHead', artifact.transcriptHead, state.revealHead);
       compare('genesisHash', artifact.genesisHash, assembly.hashes.genesisHash);
       compare('chainSpec', artifact.chainSpec, assembly.chainSpec);
+      for (const difference of comparePermissionGenesis(artifact.chainSpec, assembly.chainSpec)) {
+        failures.push({ check: 'permission contract', path: joinPath('artifact', difference.path), expected: difference.expected });
+      }
       compare('validators', artifact.validators, assembly.validators);
       compare('enodes', artifact.enodes, assembly.enodes);
       compare('bridge', artifact.bridge, assembly.bridge);

@@ -18,6 +18,8 @@ import { assertChainSpec } from '../chainspec/strict.js';
 import { computeGenesisHash } from '../genesis/hash.js';
 import { formatEnode } from '../p2p/enode.js';
 import { buildPublicBundle, type PublicBundle } from '../bundle/public.js';
+import { resolvePolicy } from '../permissioning/policy.js';
+import { transactionPermission } from '../permissioning/account.js';
 
 /** The bridge validator list and how many of them must sign. */
 export interface BridgeValidatorSet {
@@ -84,11 +86,23 @@ export async function assemble(spec: CeremonySpec, contributions: readonly Contr
     accounts: spec.chain.accounts.map((account) => ({ address: account.address, balanceWei: BigInt(account.balanceWei) })),
     genesisTimestamp: 0n,
     validatorTransitions: spec.chain.validatorTransitions?.map((t) => ({ fromBlock: BigInt(t.fromBlock), kind: t.kind, address: t.address })),
+    transactionPermission:
+      spec.permissions === undefined
+        ? undefined
+        : transactionPermission(
+            resolvePolicy({
+              permissions: spec.permissions,
+              members: spec.members.map((member) => member.identity),
+              threshold: spec.governance.threshold,
+              bridgeValidators: bridge?.validators ?? [],
+            }),
+            spec.chain.evm,
+          ),
   });
   // A bug guard: what Concord writes must load in every client the spec targets.
   assertChainSpec(chainSpec, spec.chain.clients);
   const genesisHash = await agreedGenesisHash(spec, chainSpec);
-  const publicBundle = buildPublicBundle({ chainSpec, enodes });
+  const publicBundle = buildPublicBundle({ chainSpec, enodes, agreed: { spec, validators, bridge } });
   return {
     validators,
     bridge,

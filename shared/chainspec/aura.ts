@@ -27,6 +27,17 @@
  *   `ChainSpecLoader.LoadGenesis`;
  * - `accounts`: OpenEthereum `crates/ethjson/src/spec/account.rs`; Nethermind
  *   `ChainSpecLoader.LoadAllocations`; the builtins in builtins.ts.
+ * - a transaction permission contract (shared/permissioning/): its account with `code` and `storage`,
+ *   and `params.transactionPermissionContract` / `transactionPermissionContractTransition`, the names of
+ *   OpenEthereum `crates/ethjson/src/spec/params.rs` (serde renames) and Nethermind
+ *   `ChainSpecStyle/Json/ChainSpecParamsJson.cs` (read by `ChainSpecLoader.LoadParameters`). Both check a
+ *   transaction of block N against block N-1's state once N ≥ the transition (OpenEthereum
+ *   `crates/ethcore/src/tx_filter.rs` `block_number < transition_block`; Nethermind
+ *   `Nethermind.Consensus.AuRa/Transactions/PermissionBasedTxFilter.cs` `parentHeader.Number + 1 <
+ *   Activation`), so with the contract in genesis, transition 0 filters every block from block 1. Not 1:
+ *   both clients put the transition in their fork list (OpenEthereum `spec.rs` `hard_forks`, Nethermind
+ *   `ChainSpecBasedSpecProvider.BuildTransitions` takes every `*Transition` param), where 0 adds nothing
+ *   (every other transition here is 0) and 1 would add a fork block to the fork id.
  *
  * Integers are `0x` + lowercase hex without leading zeros (both clients read it; REFERENCE.md §1: a
  * JSON number above 2^53 loses precision, a decimal string with a leading zero means hex to Nethermind),
@@ -91,6 +102,25 @@ export interface AuraChainSpecInput<T extends ValidatorTransitions = readonly []
   genesisTimestamp: bigint;
   /** validator-set contracts after genesis; absent or empty, `validators` holds for ever */
   validatorTransitions?: T;
+  /** the transaction permission contract in genesis; absent, every transaction is allowed */
+  transactionPermission?: TransactionPermission;
+}
+
+/** A contract account of the genesis state: code and storage, balance and nonce written explicitly. */
+export interface ContractAccount {
+  balance: HexQuantity;
+  nonce: HexQuantity;
+  /** runtime code, 0x + lowercase hex, at least one byte */
+  code: `0x${string}`;
+  /** slot → value, each 0x + 64 lowercase hex digits, no zero value */
+  storage: Record<string, string>;
+}
+
+/** The transaction permission contract: where it lives and its genesis account. */
+export interface TransactionPermission {
+  /** EIP-55 checksummed; not a precompile nor a prefunded account */
+  address: string;
+  account: ContractAccount;
 }
 
 /** The Aura validator set as a list of addresses. */
@@ -101,7 +131,18 @@ export interface ListValidators {
 /** A validator-set contract: `safeContract` (non-reporting) or `contract` (reporting). */
 export type ContractValidators = { safeContract: string } | { contract: string };
 
-/** The validator list from block 0, then a contract from each transition block (decimal keys). */
+/**
+ * From `fromBlock` on, the validator set is this list: the transition a governance revision adds
+ * (shared/governance/revision-chain-spec.ts), written into the `multi` after every earlier transition.
+ */
+export interface ValidatorListTransition {
+  /** the first block the list decides, after the last earlier transition, below 2^63 (Nethermind's `long`) */
+  fromBlock: bigint;
+  /** Aura validators, EIP-55 checksummed, in signing order */
+  validators: readonly string[];
+}
+
+/** The validator list from block 0, then a contract (or, after governance, a list) from each transition block (decimal keys). */
 export interface MultiValidators {
   multi: { '0': ListValidators } & Record<string, ListValidators | ContractValidators>;
 }
@@ -139,6 +180,8 @@ export type AuraChainSpecParams = {
     eip1559BaseFeeMaxChangeDenominator: '0x8';
     eip1559ElasticityMultiplier: '0x2';
     eip1559BaseFeeInitialValue: HexQuantity;
+    transactionPermissionContract?: string;
+    transactionPermissionContractTransition?: AtGenesis;
   };
 
 /** `genesis`: the header fields of block 0 that are not computed from the state. */
@@ -161,12 +204,15 @@ export interface AuraChainSpec<V extends AuraValidators = AuraValidators> {
   engine: { authorityRound: { params: AuthorityRoundParams<V> } };
   params: AuraChainSpecParams;
   genesis: AuraGenesis;
-  /** the nine precompiles (builtins.ts), then the prefunded accounts by ascending address */
-  accounts: Record<BuiltinAddress, BuiltinAccount> & Record<string, BuiltinAccount | PrefundedAccount>;
+  /** the nine precompiles (builtins.ts), then the prefunded and contract accounts by ascending address */
+  accounts: Record<BuiltinAddress, BuiltinAccount> & Record<string, BuiltinAccount | PrefundedAccount | ContractAccount>;
 }
 
 const CHAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/;
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+const HEX_QUANTITY = /^0x(0|[1-9a-f][0-9a-f]*)$/;
+const CODE = /^0x([0-9a-f]{2})+$/;
+const WORD = /^0x[0-9a-f]{64}$/;
 /** EIP-2294: the largest chain id whose EIP-155 `v` (2·id + 36) still fits a u64. */
 const MAX_CHAIN_ID = (1n << 63n) - 37n;
 const U64_LIMIT = 1n << 64n;
@@ -240,6 +286,21 @@ function checkInput(input: AuraChainSpecInput<ValidatorTransitions>): void {
     ensure(transition.kind === 'safeContract' || transition.kind === 'contract', `${path}.kind`, 'safeContract or contract');
     ensure(isChecksummedAddress(transition.address), `${path}.address`, 'an EIP-55 checksummed address');
   });
+
+  const permission = input.transactionPermission;
+  if (permission !== undefined) {
+    const path = 'transactionPermission';
+    ensure(isChecksummedAddress(permission.address), `${path}.address`, 'an EIP-55 checksummed address');
+    ensure(!isBuiltinAddress(permission.address), `${path}.address`, 'an address other than the precompiles 0x…01..0x…09');
+    ensure(!accounts.has(permission.address), `${path}.address`, 'an address no prefunded account has');
+    ensure(HEX_QUANTITY.test(permission.account.balance), `${path}.account.balance`, '0x + lowercase hex without leading zeros');
+    ensure(HEX_QUANTITY.test(permission.account.nonce), `${path}.account.nonce`, '0x + lowercase hex without leading zeros');
+    ensure(CODE.test(permission.account.code), `${path}.account.code`, 'runtime code as 0x + lowercase hex, at least one byte');
+    for (const [slot, value] of Object.entries(permission.account.storage)) {
+      // Zero values: OpenEthereum drops them by one code path and keeps rlp(0) by another (shared/reference/permissioning.md §6).
+      ensure(WORD.test(slot) && WORD.test(value) && BigInt(value) !== 0n, `${path}.account.storage.${slot}`, 'a slot and a non-zero value, each 0x + 64 lowercase hex digits');
+    }
+  }
 }
 
 function validatorsOf(input: AuraChainSpecInput<ValidatorTransitions>): AuraValidators {
@@ -254,6 +315,37 @@ function validatorsOf(input: AuraChainSpecInput<ValidatorTransitions>): AuraVali
 }
 
 /**
+ * `validators` with list transitions added after its last transition (DESIGN.md §7): every earlier
+ * entry (the genesis list, the spec's contracts, earlier revisions' lists) is kept as it is, and block 0
+ * holds no validator set, so the genesis block hash does not change. A plain list becomes the `multi`'s
+ * block-0 entry. Throws CHAINSPEC_INVALID naming `validatorLists[i]`.
+ */
+export function addValidatorLists(validators: AuraValidators, lists: readonly ValidatorListTransition[]): MultiValidators {
+  const multi: MultiValidators['multi'] = 'multi' in validators ? { ...validators.multi } : { '0': { list: [...validators.list] } };
+  let previousBlock = Object.keys(multi).reduce((last, key) => (BigInt(key) > last ? BigInt(key) : last), 0n);
+  lists.forEach((transition, i) => {
+    const path = `validatorLists[${i}]`;
+    check(
+      transition.fromBlock > previousBlock && transition.fromBlock < I64_LIMIT,
+      'CHAINSPEC_INVALID',
+      `${path}.fromBlock`,
+      `a block after the last earlier transition (${previousBlock}), below 2^63`,
+    );
+    check(transition.validators.length >= 1, 'CHAINSPEC_INVALID', `${path}.validators`, 'at least one validator');
+    const seen = new Set<string>();
+    transition.validators.forEach((validator, j) => {
+      check(isChecksummedAddress(validator), 'CHAINSPEC_INVALID', `${path}.validators[${j}]`, 'an EIP-55 checksummed address');
+      check(!seen.has(validator), 'CHAINSPEC_INVALID', `${path}.validators[${j}]`, 'an address not already in this list');
+      seen.add(validator);
+    });
+    // Keys ascend whether JavaScript orders them as integers (below 2^32 - 1) or by insertion.
+    multi[transition.fromBlock.toString(10)] = { list: [...transition.validators] };
+    previousBlock = transition.fromBlock;
+  });
+  return { multi };
+}
+
+/**
  * Assembles the chain spec of an Aura chain from `input`. Throws a ConcordError `CHAINSPEC_INVALID`,
  * with the path of the field at fault, for an input the clients would refuse, read differently, or
  * run in a way the spec does not say (see `AuraChainSpecInput` for each bound).
@@ -264,13 +356,16 @@ export function assembleAuraChainSpec<T extends ValidatorTransitions = readonly 
   checkInput(input);
 
   const accounts: AuraChainSpec['accounts'] = builtinAccounts();
+  const permission = input.transactionPermission;
+  const entries: [string, PrefundedAccount | ContractAccount][] = input.accounts.map((account) => [account.address, { balance: hexQuantity(account.balanceWei) }]);
+  if (permission !== undefined) entries.push([permission.address, permission.account]);
   // Code-unit order of the lowercase address, not localeCompare: the same on every machine.
-  const prefunded = [...input.accounts].sort((a, b) => {
-    const x = a.address.toLowerCase();
-    const y = b.address.toLowerCase();
+  entries.sort(([a], [b]) => {
+    const x = a.toLowerCase();
+    const y = b.toLowerCase();
     return x < y ? -1 : x > y ? 1 : 0;
   });
-  for (const account of prefunded) accounts[account.address] = { balance: hexQuantity(account.balanceWei) };
+  for (const [address, account] of entries) accounts[address] = account;
 
   return {
     name: input.name,
@@ -310,6 +405,7 @@ export function assembleAuraChainSpec<T extends ValidatorTransitions = readonly 
       // Only read for a London block after genesis; written equal to the genesis base fee so that no
       // reading of the two clients can differ.
       eip1559BaseFeeInitialValue: hexQuantity(input.baseFeePerGasWei),
+      ...(permission === undefined ? {} : { transactionPermissionContract: permission.address, transactionPermissionContractTransition: '0x0' }),
     },
     genesis: {
       seal: { authorityRound: { step: '0x0', signature: `0x${'00'.repeat(65)}` } },

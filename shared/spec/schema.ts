@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { addressField, amountField, endpointField, intField } from '../validation/fields.js';
 import { supportedClients } from '../chainspec/evm-levels.js';
 import { isBuiltinAddress } from '../chainspec/builtins.js';
+import { permissionsSchema, refinePermissions } from '../permissioning/schema.js';
 
 /** The format tag of version 1 of the ceremony spec. */
 export const SPEC_FORMAT = 'concord/ceremony-spec@1';
@@ -71,7 +72,12 @@ const bridgeSchema = z.strictObject({
   foreignChainId: intField(1),
   requiredSignatures: intField(1, MAX_BRIDGE_VALIDATORS),
   foreignToken: addressField,
-  homeToken: z.strictObject({ name: z.string().min(1).max(64), symbol: z.string().min(1).max(16), decimals: intField(0, 36) }),
+  // Written unquoted into the bridge deploy env (dotenv): no quotes, `#`, `\` or edge spaces.
+  homeToken: z.strictObject({
+    name: z.string().regex(/^[A-Za-z0-9._-]([A-Za-z0-9 ._-]{0,62}[A-Za-z0-9._-])?$/, 'a token name of letters, digits, space, . _ - (1..64 characters, no edge spaces)'),
+    symbol: z.string().regex(/^[A-Za-z0-9._-]{1,16}$/, 'a token symbol of 1..16 letters, digits, . _ -'),
+    decimals: intField(0, 36),
+  }),
   owner: addressField,
   validatorsOwner: addressField,
   upgradeableAdmin: addressField,
@@ -86,6 +92,43 @@ const deadlinesSchema = z.strictObject({
   approveSec: intField(1),
 });
 
+/**
+ * How members run what the ceremony makes (DESIGN.md §6, issue 4): pinned docker images, where node RPC
+ * listens, and per-node RPC/WebSocket port bases (node i of a member uses base + i; p2p listens on the
+ * node's agreed endpoint port). Optional: a spec without it keeps its hash, and bundles use the
+ * defaults (shared/bundle/deployment.ts `deploymentOf`).
+ * Images: openethereum/openethereum:v3.3.5 is OpenEthereum's last release; tokenbridge oracle 2.x is the
+ * last line that runs ERC_TO_ERC (REFERENCE.md §4: `:latest` is 3.x and refuses the mode).
+ */
+const imageField = z
+  .string()
+  .regex(/^[a-z0-9]+([._/-][a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, 'a docker image as name:tag with a pinned tag')
+  .refine((image) => !image.endsWith(':latest'), 'a pinned tag, not latest');
+const portBaseField = intField(1024, 65535 - MAX_KEYS_PER_MEMBER + 1);
+
+/** The deployment section; every field has a default. */
+export const deploymentSchema = z
+  .strictObject({
+    images: z
+      .strictObject({
+        openethereum: imageField.default('openethereum/openethereum:v3.3.5'),
+        nethermind: imageField.default('nethermind/nethermind:1.32.4'),
+        oracle: imageField.refine((image) => /:2\.[0-9]/.test(image), 'a tokenbridge oracle 2.x tag (3.x refuses ERC_TO_ERC)').default('poanetwork/tokenbridge-oracle:2.6.0'),
+      })
+      .default({ openethereum: 'openethereum/openethereum:v3.3.5', nethermind: 'nethermind/nethermind:1.32.4', oracle: 'poanetwork/tokenbridge-oracle:2.6.0' }),
+    rpcBindAddress: z
+      .string()
+      .regex(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$/, 'an IPv4 address')
+      .default('127.0.0.1'),
+    rpcPortBase: portBaseField.default(8545),
+    wsPortBase: portBaseField.default(8645),
+  })
+  .superRefine((deployment, ctx) => {
+    if (Math.abs(deployment.wsPortBase - deployment.rpcPortBase) < MAX_KEYS_PER_MEMBER) {
+      ctx.addIssue({ code: 'custom', path: ['wsPortBase'], message: `a base at least ${MAX_KEYS_PER_MEMBER} ports away from rpcPortBase (node i uses base + i)` });
+    }
+  });
+
 /** The ceremony spec schema. Parse with `parseSpec` (shared/spec/parse.ts) to get ConcordErrors. */
 export const ceremonySpecSchema = z
   .strictObject({
@@ -98,6 +141,9 @@ export const ceremonySpecSchema = z
     bridge: bridgeSchema.optional(),
     governance: z.strictObject({ threshold: intField(1) }),
     deadlines: deadlinesSchema,
+    deployment: deploymentSchema.optional(),
+    /** Who may read, transact and create (shared/permissioning/schema.ts); absent, the chain is open. */
+    permissions: permissionsSchema.optional(),
   })
   .superRefine((spec, ctx) => {
     const identities = new Map<string, number>();
@@ -159,6 +205,7 @@ export const ceremonySpecSchema = z
     if (spec.chain.baseFeePerGasWei === '0') {
       ctx.addIssue({ code: 'custom', path: ['chain', 'baseFeePerGasWei'], message: 'a non-zero base fee (London is at block 0)' });
     }
+    refinePermissions(spec, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
     const bridgeValidators = spec.members.reduce((sum, member) => sum + member.bridgeValidators, 0);
     if (spec.bridge === undefined) {
       if (bridgeValidators > 0) ctx.addIssue({ code: 'custom', path: ['bridge'], message: 'a bridge section, because members enroll bridge validators' });
@@ -188,3 +235,5 @@ export type CeremonySpec = z.infer<typeof ceremonySpecSchema>;
 export type SpecMember = CeremonySpec['members'][number];
 /** The node software a bundle targets. */
 export type NodeClient = z.infer<typeof clientSchema>;
+/** How members run what the ceremony makes: images, RPC address, port bases. */
+export type Deployment = z.infer<typeof deploymentSchema>;

@@ -1,0 +1,114 @@
+/**
+ * `concord bundle --artifact <file> --keys <member folder> --out <bundle folder>`: the member's
+ * deployment bundle (DESIGN.md §6, shared/bundle/member.ts), made on the member's own machine.
+ *
+ * Order, so that a refusal leaves nothing behind: refuse an existing --out; verify the artifact; find
+ * which member the key folder belongs to (its authority-0 keystore's address among the reveals);
+ * decrypt every keystore with its password file (a missing or wrong password stops here); build the
+ * bundle in memory; write it into a fresh temporary sibling folder (mode 0700, secrets 0600); rename
+ * that to --out. On any failure the temporary folder is removed. The last line printed is the folder.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { getAddress } from 'ethers';
+import { ConcordError } from '../../shared/errors.js';
+import { verifyArtifact } from '../../shared/artifact/verify.js';
+import type { GenesisArtifact } from '../../shared/artifact/schema.js';
+import { parseSpec } from '../../shared/spec/parse.js';
+import { decryptKeystore } from '../../shared/keys/keystore.js';
+import { buildMemberBundle, type MemberKeyMaterial, type SignerKeyMaterial } from '../../shared/bundle/member.js';
+import { MANIFEST_FILE, serializeManifest } from '../../shared/bundle/manifest.js';
+import type { Address } from '../../shared/crypto/secp256k1.js';
+import { keyPaths } from '../keys/ceremony-keys.js';
+import { pathExists, readPasswordFile, readText, writeNewFile } from '../io/files.js';
+
+export interface BundleOptions {
+  artifact: string;
+  keys: string;
+  out: string;
+  includeOracleKeys: boolean;
+}
+
+/** Reads and verifies an artifact file; returns it with its exact text. */
+export async function readVerifiedArtifact(path: string): Promise<{ artifact: GenesisArtifact; text: string }> {
+  const text = await readText(path, 'a Concord genesis artifact');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConcordError('FILE_INVALID', path, 'JSON text holding a Concord genesis artifact');
+  }
+  const report = await verifyArtifact(json);
+  if (!report.ok || report.artifact === null) {
+    throw new ConcordError('ARTIFACT_INVALID', path, `an artifact that verifies (${report.failures.map((f) => `${f.check} at ${f.path}`).join('; ')})`);
+  }
+  return { artifact: report.artifact, text };
+}
+
+/** The member whose key folder this is: the one that enrolled the signer of `keys/authority-0.json`. */
+async function memberOfKeyFolder(artifact: GenesisArtifact, folder: string): Promise<Address> {
+  const path = keyPaths(folder, 'authority', 0).keystore;
+  let address: string;
+  try {
+    const parsed = JSON.parse(await readText(path, 'a keystore v3 JSON file')) as { address?: unknown };
+    if (typeof parsed.address !== 'string') throw new Error('no address');
+    address = getAddress(parsed.address.startsWith('0x') ? parsed.address : `0x${parsed.address}`);
+  } catch (error) {
+    if (error instanceof ConcordError) throw error;
+    throw new ConcordError('KEYSTORE_INVALID', path, 'a keystore v3 JSON file with its address');
+  }
+  for (const entry of artifact.transcript) {
+    if (entry.kind === 'Reveal' && entry.payload.contribution.authorities[0]?.signer === address) return entry.member;
+  }
+  throw new ConcordError('KEYSTORE_INVALID', path, 'the keystore of a signer this artifact enrolled (is --keys the ceremony folder of a member?)');
+}
+
+/** Decrypts one enrolled key with its password file. */
+async function openKey(folder: string, role: 'authority' | 'node' | 'bridge', index: number): Promise<SignerKeyMaterial> {
+  const paths = keyPaths(folder, role, index);
+  const keystoreJson = await readText(paths.keystore, 'a keystore v3 JSON file');
+  const password = await readPasswordFile(paths.password);
+  const { secretKey } = await decryptKeystore(keystoreJson, password, paths.keystore);
+  return { keystoreJson, password, secretKey };
+}
+
+/** Builds and writes the bundle; returns the folder it made. */
+export async function bundle(options: BundleOptions): Promise<string> {
+  const out = resolve(options.out);
+  const refuseExisting = async (): Promise<void> => {
+    if (await pathExists(out)) throw new ConcordError('FILE_EXISTS', out, 'a bundle folder that does not exist yet (Concord never overwrites keys)');
+  };
+  await refuseExisting();
+  const artifactPath = resolve(options.artifact);
+  const { artifact, text } = await readVerifiedArtifact(artifactPath);
+  const spec = parseSpec(artifact.spec, 'artifact.spec');
+  const folder = resolve(options.keys);
+  const member = await memberOfKeyFolder(artifact, folder);
+  const specMember = spec.members.find((m) => m.identity === member);
+  if (specMember === undefined) throw new ConcordError('NOT_A_MEMBER', 'artifact.spec.members', `a member with identity ${member}`);
+
+  const keys: { authority: SignerKeyMaterial[]; node: Uint8Array[]; bridge: Uint8Array[] } = { authority: [], node: [], bridge: [] };
+  for (let i = 0; i < specMember.authorityNodes; i++) {
+    keys.authority.push(await openKey(folder, 'authority', i));
+    keys.node.push((await openKey(folder, 'node', i)).secretKey);
+  }
+  for (let i = 0; i < specMember.bridgeValidators; i++) keys.bridge.push((await openKey(folder, 'bridge', i)).secretKey);
+  const material: MemberKeyMaterial = keys;
+
+  const built = buildMemberBundle({ artifact, artifactText: text, spec, member, keys: material, includeOracleKeys: options.includeOracleKeys });
+
+  await mkdir(dirname(out), { recursive: true });
+  const temporary = join(dirname(out), `.${basename(out)}.partial-${randomBytes(6).toString('hex')}`);
+  await mkdir(temporary, { mode: 0o700 });
+  try {
+    for (const file of built.files) await writeNewFile(join(temporary, ...file.path.split('/')), file.content, file.secret);
+    await writeNewFile(join(temporary, MANIFEST_FILE), serializeManifest(built.manifest), false);
+    await refuseExisting();
+    await rename(temporary, out);
+  } catch (error) {
+    await rm(temporary, { recursive: true, force: true });
+    throw error;
+  }
+  return out;
+}

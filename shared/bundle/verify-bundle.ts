@@ -1,0 +1,156 @@
+/**
+ * Checking a member bundle folder against a verified artifact, offline, without any password: the
+ * folder's files (read by the caller) against `manifest.json` (every file listed, sha-256 and size equal,
+ * nothing extra), secrets at mode 0600 (shared/bundle/member.ts `isSecretBundleFile`), the artifact copy,
+ * the public files against the artifact (rebuilt, and against the approved `publicManifest`), and each
+ * node folder: chain spec = the public one, peer lists = the other N-1 enodes, and its node key and
+ * signer those of the validator the artifact lists at that enode. Reports every failed check, naming the
+ * file; never a secret.
+ */
+import { parse as parseToml } from 'smol-toml';
+import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { canonicalize } from '../canonical/jcs.js';
+import { publicKeyOf } from '../crypto/secp256k1.js';
+import { toHex } from '../hash/hex.js';
+import type { GenesisArtifact } from '../artifact/schema.js';
+import type { VerifyFailure } from '../artifact/verify.js';
+import type { CeremonySpec } from '../spec/schema.js';
+import { bundleManifestSchema, manifestEntry, MANIFEST_FILE, type BundleManifest } from './manifest.js';
+import { ARTIFACT_FILE, isSecretBundleFile, PUBLIC_FOLDER, publicBundleOf } from './member.js';
+import { PUBLIC_FILES, serializeReservedPeers, serializeStaticNodes } from './public.js';
+
+/** One file of a bundle folder as read from disk: its path (forward slashes), bytes and mode bits. */
+export interface FolderFile {
+  path: string;
+  content: Uint8Array;
+  /** `stat.mode & 0o777`. */
+  mode: number;
+}
+
+function text(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
+}
+
+/** Verifies a member bundle folder; returns every failed check (none: the bundle is sound). */
+export function verifyMemberBundle(artifact: GenesisArtifact, spec: CeremonySpec, folder: readonly FolderFile[]): VerifyFailure[] {
+  const failures: VerifyFailure[] = [];
+  const fail = (check: string, path: string, expected: string): void => {
+    failures.push({ check, path, expected });
+  };
+  const byPath = new Map(folder.map((file) => [file.path, file]));
+
+  // 1. The manifest: parse it, then every file listed and equal, nothing extra.
+  const manifestFile = byPath.get(MANIFEST_FILE);
+  let manifest: BundleManifest | null = null;
+  if (manifestFile === undefined) {
+    fail('manifest', MANIFEST_FILE, 'a manifest listing every file of the bundle');
+  } else {
+    try {
+      const parsed = bundleManifestSchema.safeParse(JSON.parse(text(manifestFile.content)));
+      if (parsed.success) manifest = parsed.data;
+      else fail('manifest', MANIFEST_FILE, 'a concord/bundle-manifest@1 JSON file');
+    } catch {
+      fail('manifest', MANIFEST_FILE, 'JSON text');
+    }
+  }
+  if (manifest !== null) {
+    const listed = new Set<string>();
+    for (const entry of manifest.files) {
+      if (listed.has(entry.path)) fail('manifest', entry.path, 'each file listed once');
+      listed.add(entry.path);
+      const file = byPath.get(entry.path);
+      if (file === undefined) {
+        fail('manifest', entry.path, 'the file the manifest lists');
+        continue;
+      }
+      const actual = manifestEntry(entry.path, file.content);
+      if (actual.sha256 !== entry.sha256 || actual.bytes !== entry.bytes) fail('manifest', entry.path, `sha-256 ${entry.sha256} (${entry.bytes} bytes) as the manifest lists`);
+    }
+    for (const file of folder) {
+      if (file.path !== MANIFEST_FILE && !listed.has(file.path)) fail('manifest', file.path, 'no file the manifest does not list');
+    }
+  }
+
+  // 2. Secrets are 0600.
+  for (const file of folder) {
+    if (isSecretBundleFile(file.path, file.content) && file.mode !== 0o600) fail('secret mode', file.path, `mode 0600 (it is ${file.mode.toString(8).padStart(4, '0')})`);
+  }
+
+  // 3. The artifact copy.
+  const artifactFile = byPath.get(ARTIFACT_FILE);
+  if (artifactFile === undefined) fail('artifact copy', ARTIFACT_FILE, 'the artifact the bundle was built from');
+  else {
+    let same = false;
+    try {
+      same = canonicalize(JSON.parse(text(artifactFile.content))) === canonicalize(artifact);
+    } catch {
+      same = false;
+    }
+    if (!same) fail('artifact copy', ARTIFACT_FILE, 'the same artifact as the one given to verify');
+  }
+
+  // 4. The public files: rebuilt from the artifact, and those the members approved by hash.
+  const rebuilt = publicBundleOf(artifact, spec);
+  const publicPaths = new Set(rebuilt.files.map((file) => `${PUBLIC_FOLDER}/${file.path}`));
+  for (const file of rebuilt.files) {
+    const path = `${PUBLIC_FOLDER}/${file.path}`;
+    const found = byPath.get(path);
+    if (found === undefined || !sameBytes(found.content, utf8ToBytes(file.content))) fail('public files', path, `the ${file.path} rebuilt from the artifact`);
+  }
+  for (const entry of artifact.publicManifest.files) {
+    const path = `${PUBLIC_FOLDER}/${entry.path}`;
+    const found = byPath.get(path);
+    if (found === undefined) continue; // reported above
+    const actual = manifestEntry(entry.path, found.content);
+    if (actual.sha256 !== entry.sha256) fail('public files', path, `sha-256 ${entry.sha256}, as artifact.publicManifest lists (what every member approved)`);
+  }
+  for (const file of folder) {
+    if (file.path.startsWith(`${PUBLIC_FOLDER}/`) && !publicPaths.has(file.path)) fail('public files', file.path, 'only the files of the public bundle under public/');
+  }
+
+  // 5. Each node folder.
+  const chainSpec = rebuilt.files.find((file) => file.path === PUBLIC_FILES.chainSpec)?.content ?? '';
+  const nodeFolders = [...new Set(folder.map((file) => /^(node-\d+)\//.exec(file.path)?.[1]).filter((name): name is string => name !== undefined))];
+  for (const node of nodeFolders) {
+    const read = (name: string): Uint8Array | null => byPath.get(`${node}/${name}`)?.content ?? null;
+    const specBytes = read(PUBLIC_FILES.chainSpec);
+    if (specBytes === null || text(specBytes) !== chainSpec) fail('node files', `${node}/${PUBLIC_FILES.chainSpec}`, 'the agreed chain spec (= public/chain-spec.json)');
+    const configBytes = read('config.toml');
+    if (configBytes === null) {
+      fail('node files', `${node}/config.toml`, 'the OpenEthereum config of this node');
+      continue;
+    }
+    let signer: unknown;
+    let nodeKeyHex: unknown;
+    try {
+      const config = parseToml(text(configBytes)) as { mining?: { engine_signer?: unknown }; network?: { node_key?: unknown } };
+      signer = config.mining?.engine_signer;
+      nodeKeyHex = config.network?.node_key;
+    } catch {
+      fail('node files', `${node}/config.toml`, 'TOML text');
+      continue;
+    }
+    const index = typeof signer === 'string' ? artifact.validators.indexOf(signer) : -1;
+    if (index < 0) {
+      fail('node files', `${node}/config.toml`, 'an engine_signer in the artifact\'s validator set');
+      continue;
+    }
+    const enode = artifact.enodes[index] ?? '';
+    const keyHex = typeof nodeKeyHex === 'string' && /^[0-9a-f]{64}$/.test(nodeKeyHex) ? nodeKeyHex : null;
+    if (keyHex === null || toHex(publicKeyOf(hexToBytes(keyHex))).slice(2) !== enode.slice('enode://'.length, enode.indexOf('@'))) {
+      fail('node files', `${node}/config.toml`, `the node key of validator ${index}'s enode`);
+    }
+    const rawKey = read('node.key');
+    if (rawKey === null || keyHex === null || bytesToHex(rawKey) !== keyHex) fail('node files', `${node}/node.key`, 'the same 32-byte node key as config.toml');
+    const peers = artifact.enodes.filter((_, j) => j !== index);
+    const reserved = read(PUBLIC_FILES.reservedPeers);
+    if (reserved === null || text(reserved) !== serializeReservedPeers(peers)) fail('node files', `${node}/${PUBLIC_FILES.reservedPeers}`, `the other ${peers.length} authority enodes`);
+    const staticNodes = read(PUBLIC_FILES.staticNodes);
+    if (staticNodes === null || text(staticNodes) !== serializeStaticNodes(peers)) fail('node files', `${node}/${PUBLIC_FILES.staticNodes}`, `the other ${peers.length} authority enodes`);
+  }
+  return failures;
+}
