@@ -2,7 +2,8 @@
  * `npm run demo`: a full local ceremony of the seed's 5-node consortium on loopback. Makes a
  * coordinator key and five member identities, writes the spec with their addresses, starts the
  * coordinator (embedded SQLite) as a child process and each member as its own `concord join` process,
- * then verifies the artifact. The last line printed is the output folder.
+ * verifies the artifact, and has each member make its deployment bundle (`concord bundle`) and check
+ * it (`concord verify --bundle`). The last line printed is the output folder.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -13,6 +14,8 @@ import { createIdentity, type CreatedIdentity } from '../client/keys/identity.js
 import { STANDARD_SCRYPT } from '../shared/keys/keystore.js';
 import { verifyArtifact } from '../shared/artifact/verify.js';
 import { parseSpec } from '../shared/spec/parse.js';
+import { verifyMemberBundle } from '../shared/bundle/verify-bundle.js';
+import { readFolderFiles } from '../client/io/files.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const started = Date.now();
@@ -50,7 +53,7 @@ async function main(): Promise<void> {
     members.push({ name: member.name, slug, identity });
   }
   const spec = { ...seed, coordinator: coordinator.address, members: seed.members.map((member, i) => ({ ...member, identity: members[i]?.identity.address })) };
-  parseSpec(spec, 'demo spec');
+  const parsedSpec = parseSpec(spec, 'demo spec');
   const specPath = join(out, 'spec.json');
   await writeFile(specPath, `${JSON.stringify(spec, null, 2)}\n`);
 
@@ -95,13 +98,25 @@ async function main(): Promise<void> {
   const artifactPath = join(out, 'artifact.json');
   await writeFile(artifactPath, artifacts[0] as string);
   const report = await verifyArtifact(JSON.parse(artifacts[0] as string));
-  if (!report.ok || report.artifact === null) throw new Error(`artifact does not verify: ${JSON.stringify(report.failures)}`);
+  const artifact = report.artifact;
+  if (!report.ok || artifact === null) throw new Error(`artifact does not verify: ${JSON.stringify(report.failures)}`);
+  const bundles = await Promise.all(
+    members.map(async (member) => {
+      const folder = join(out, 'bundles', member.slug);
+      const made = await exited(run(member.name, ['client/bin.ts', 'bundle', '--artifact', join(out, 'members', member.slug, 'artifact.json'), '--keys', join(out, 'members', member.slug), '--out', folder]));
+      if (made !== 0) throw new Error(`bundle of ${member.name} failed`);
+      const failures = verifyMemberBundle(artifact, parsedSpec, await readFolderFiles(folder));
+      if (failures.length > 0) throw new Error(`bundle of ${member.name} does not verify: ${JSON.stringify(failures)}`);
+      return folder;
+    }),
+  );
   console.log('');
   console.log(`ceremony FINALIZED in ${((Date.now() - started) / 1000).toFixed(1)} s; artifact verified offline`);
-  console.log(`  genesis hash  ${report.artifact.genesisHash}`);
-  console.log(`  validators    ${report.artifact.validators.join(' ')}`);
+  console.log(`  genesis hash  ${artifact.genesisHash}`);
+  console.log(`  validators    ${artifact.validators.join(' ')}`);
   console.log(`  artifact      ${artifactPath} (check it: npm run concord -- verify ${artifactPath})`);
   console.log(`  members       ${join(out, 'members')}/<member>/{keys/,public/chain-spec.json,artifact.json}`);
+  console.log(`  bundles       ${bundles.length} verified deployment bundles in ${join(out, 'bundles')}/<member>/ (node-<i>/, docker-compose.yml, oracle/, public/, manifest.json)`);
   console.log(out);
 }
 

@@ -20,7 +20,7 @@ import { buildContribution, commitmentOf } from '../../shared/ceremony/contribut
 import { MEMBER_STATE_FORMAT, memberStateSchema, type MemberState } from '../../shared/ceremony/member-state.js';
 import { replay } from '../../shared/ceremony/reducer.js';
 import { parseWith } from '../../shared/validation/zod.js';
-import { verifyArtifact } from '../../shared/artifact/verify.js';
+import { parseVerifiedArtifact } from '../../shared/artifact/verify.js';
 import type { GenesisArtifact } from '../../shared/artifact/schema.js';
 import { publicBundleOf } from '../../shared/bundle/member.js';
 import { receiptSchema, type CeremonyStatus, type Receipt } from '../../shared/protocol/messages.js';
@@ -301,17 +301,7 @@ class MemberSession {
     const response = await fetch(url);
     if (!response.ok) throw new ConcordError('NOT_FOUND', url, `the artifact of the finalized ceremony (HTTP ${response.status})`);
     const text = await response.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new ConcordError('ARTIFACT_INVALID', url, 'JSON text');
-    }
-    const report = await verifyArtifact(json);
-    const artifact = report.artifact;
-    if (!report.ok || artifact === null) {
-      throw new ConcordError('ARTIFACT_INVALID', url, `an artifact that verifies (${report.failures.map((f) => `${f.check} at ${f.path}`).join('; ')})`);
-    }
+    const artifact = await parseVerifiedArtifact(text, url);
     if (artifact.specHash !== this.specHash) throw new ConcordError('ARTIFACT_INVALID', 'artifact.specHash', `the spec this member accepted (${this.specHash})`);
     const folder = this.options.folder;
     const artifactPath = join(folder, 'artifact.json');

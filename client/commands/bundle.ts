@@ -13,7 +13,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { getAddress } from 'ethers';
 import { ConcordError } from '../../shared/errors.js';
-import { verifyArtifact } from '../../shared/artifact/verify.js';
+import { parseVerifiedArtifact } from '../../shared/artifact/verify.js';
 import type { GenesisArtifact } from '../../shared/artifact/schema.js';
 import { parseSpec } from '../../shared/spec/parse.js';
 import { decryptKeystore } from '../../shared/keys/keystore.js';
@@ -33,17 +33,7 @@ export interface BundleOptions {
 /** Reads and verifies an artifact file; returns it with its exact text. */
 export async function readVerifiedArtifact(path: string): Promise<{ artifact: GenesisArtifact; text: string }> {
   const text = await readText(path, 'a Concord genesis artifact');
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new ConcordError('FILE_INVALID', path, 'JSON text holding a Concord genesis artifact');
-  }
-  const report = await verifyArtifact(json);
-  if (!report.ok || report.artifact === null) {
-    throw new ConcordError('ARTIFACT_INVALID', path, `an artifact that verifies (${report.failures.map((f) => `${f.check} at ${f.path}`).join('; ')})`);
-  }
-  return { artifact: report.artifact, text };
+  return { artifact: await parseVerifiedArtifact(text, path), text };
 }
 
 /** The member whose key folder this is: the one that enrolled the signer of `keys/authority-0.json`. */

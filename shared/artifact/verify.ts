@@ -97,3 +97,21 @@ export async function verifyArtifact(input: unknown): Promise<VerifyReport> {
   }
   return { ok: failures.length === 0, failures, artifact };
 }
+
+/**
+ * Parses artifact JSON text and verifies it; throws ARTIFACT_INVALID at `source` (a file path or URL)
+ * naming every check that failed. For callers that must not go on with an artifact that does not verify.
+ */
+export async function parseVerifiedArtifact(text: string, source: string): Promise<GenesisArtifact> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new ConcordError('ARTIFACT_INVALID', source, 'JSON text holding a Concord genesis artifact');
+  }
+  const report = await verifyArtifact(json);
+  if (!report.ok || report.artifact === null) {
+    throw new ConcordError('ARTIFACT_INVALID', source, `an artifact that verifies (${report.failures.map((f) => `${f.check} at ${f.path}`).join('; ')})`);
+  }
+  return report.artifact;
+}
