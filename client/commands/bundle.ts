@@ -7,9 +7,14 @@
  * decrypt every keystore with its password file (a missing or wrong password stops here); build the
  * bundle in memory; write it into a fresh temporary sibling folder (mode 0700, secrets 0600); rename
  * that to --out. On any failure the temporary folder is removed. The last line printed is the folder.
+ *
+ * A spec with a `permissions` section: the client draws a fresh password and salt for each outside
+ * reader this member serves (client/keys/reader-credentials.ts) and the builder writes one credential
+ * file per reader (0600) and the proxy's htpasswd of their hashes, set to 0644 whatever the umask
+ * (nginx's workers read it as another user).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { getAddress } from 'ethers';
 import { ConcordError } from '../../shared/errors.js';
@@ -17,10 +22,12 @@ import { parseVerifiedArtifact } from '../../shared/artifact/verify.js';
 import type { GenesisArtifact } from '../../shared/artifact/schema.js';
 import { parseSpec } from '../../shared/spec/parse.js';
 import { decryptKeystore } from '../../shared/keys/keystore.js';
-import { buildMemberBundle, type MemberKeyMaterial, type SignerKeyMaterial } from '../../shared/bundle/member.js';
+import { buildMemberBundle, isWorldReadableBundleFile, type MemberKeyMaterial, type SignerKeyMaterial } from '../../shared/bundle/member.js';
+import { readersServedBy } from '../../shared/bundle/read-access.js';
 import { MANIFEST_FILE, serializeManifest } from '../../shared/bundle/manifest.js';
 import type { Address } from '../../shared/crypto/secp256k1.js';
 import { keyPaths } from '../keys/ceremony-keys.js';
+import { readerRandomness } from '../keys/reader-credentials.js';
 import { pathExists, readPasswordFile, readText, writeNewFile } from '../io/files.js';
 
 export interface BundleOptions {
@@ -86,13 +93,18 @@ export async function bundle(options: BundleOptions): Promise<string> {
   for (let i = 0; i < specMember.bridgeValidators; i++) keys.bridge.push((await openKey(folder, 'bridge', i)).secretKey);
   const material: MemberKeyMaterial = keys;
 
-  const built = buildMemberBundle({ artifact, artifactText: text, spec, member, keys: material, includeOracleKeys: options.includeOracleKeys });
+  const readers = readerRandomness(readersServedBy(spec, specMember.name).map((reader) => reader.name));
+  const built = buildMemberBundle({ artifact, artifactText: text, spec, member, keys: material, includeOracleKeys: options.includeOracleKeys, readerRandomness: readers });
 
   await mkdir(dirname(out), { recursive: true });
   const temporary = join(dirname(out), `.${basename(out)}.partial-${randomBytes(6).toString('hex')}`);
   await mkdir(temporary, { mode: 0o700 });
   try {
-    for (const file of built.files) await writeNewFile(join(temporary, ...file.path.split('/')), file.content, file.secret);
+    for (const file of built.files) {
+      const path = join(temporary, ...file.path.split('/'));
+      await writeNewFile(path, file.content, file.secret);
+      if (isWorldReadableBundleFile(file.path)) await chmod(path, 0o644);
+    }
     await writeNewFile(join(temporary, MANIFEST_FILE), serializeManifest(built.manifest), false);
     await refuseExisting();
     await rename(temporary, out);

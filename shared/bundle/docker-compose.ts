@@ -14,6 +14,12 @@
  * Containers run as `${CONCORD_UID}:${CONCORD_GID}` (the owner of the 0600 secrets) with the node folder
  * read-only at /concord and chain data at `${CONCORD_DATA}/<node>/<client>` (compose interpolation;
  * `:?` makes compose stop with a message when a variable is missing).
+ *
+ * A member that serves outside readers (a spec with `permissions`, shared/bundle/reader-proxy.ts) gets
+ * one more service in each file, `reader-proxy`: the pinned nginx image on the host network, its config
+ * template and htpasswd mounted read-only, the listen address from `${CONCORD_READER_PROXY_LISTEN}`
+ * (`:-` gives the default). It runs as the image's root master with `nginx` workers, which is why the
+ * htpasswd (hashes only) is world-readable. Without readers the files are exactly as before.
  */
 import { stringify } from 'yaml';
 import type { NodeClient } from '../spec/schema.js';
@@ -30,6 +36,24 @@ export interface ComposeNode {
   ports: NodePorts;
 }
 
+/** The reader proxy service of a member that serves outside readers. */
+export interface ComposeReaderProxy {
+  image: string;
+  /** Bundle paths of the nginx config template and the htpasswd file. */
+  templateFile: string;
+  htpasswdFile: string;
+  /** Where the container sees them, and where the image writes the filled-in template. */
+  containerTemplate: string;
+  containerHtpasswd: string;
+  outputDir: string;
+  /** The variable that sets the listen address, and its default. */
+  listenVariable: string;
+  defaultListen: string;
+  /** The node it fronts, and that node's RPC port (labels, for tests and operators). */
+  upstreamFolder: string;
+  upstreamRpcPort: number;
+}
+
 /** What one compose file starts. */
 export interface ComposeInput {
   /** Compose project name: lowercase letters, digits, `-`, `_`. */
@@ -37,7 +61,12 @@ export interface ComposeInput {
   client: NodeClient;
   image: string;
   nodes: readonly ComposeNode[];
+  /** The reader proxy, if the member serves readers; absent, no such service. */
+  readerProxy?: ComposeReaderProxy;
 }
+
+/** The service name of the reader proxy. */
+export const READER_PROXY_SERVICE = 'reader-proxy';
 
 /** The label names that carry a service's host ports. */
 export const PORT_LABELS = { p2p: 'org.concord.port.p2p', rpc: 'org.concord.port.rpc', ws: 'org.concord.port.ws' } as const;
@@ -63,6 +92,20 @@ export function composeFile(input: ComposeInput): Record<string, unknown> {
         [PORT_LABELS.rpc]: String(node.ports.rpc),
         [PORT_LABELS.ws]: String(node.ports.ws),
       },
+    };
+  }
+  const proxy = input.readerProxy;
+  if (proxy !== undefined) {
+    services[READER_PROXY_SERVICE] = {
+      image: proxy.image,
+      restart: 'unless-stopped',
+      network_mode: 'host',
+      environment: {
+        NGINX_ENVSUBST_OUTPUT_DIR: proxy.outputDir,
+        [proxy.listenVariable]: `\${${proxy.listenVariable}:-${proxy.defaultListen}}`,
+      },
+      volumes: [`./${proxy.templateFile}:${proxy.containerTemplate}:ro`, `./${proxy.htpasswdFile}:${proxy.containerHtpasswd}:ro`],
+      labels: { 'org.concord.role': READER_PROXY_SERVICE, 'org.concord.upstream': proxy.upstreamFolder, 'org.concord.upstream.rpc': String(proxy.upstreamRpcPort) },
     };
   }
   return { name: input.project, services };

@@ -21,6 +21,16 @@
  *   oracle/bridge-<i>.env           bridge validator i's oracle env (0600 if it holds the key)
  *   manifest.json                   written by the client: every file above with its sha-256
  *
+ * A spec with a `permissions` section (read access, shared/bundle/read-access.ts) adds, and changes
+ * nothing else but the peer lists (the other N-1 authority enodes, then `read.peers`) and the READMEs:
+ *   node-<i>/jsonrpc.filter         the JSON-RPC calls Nethermind allows (`JsonRpc.CallsFilterFilePath`)
+ *   firewall/p2p.nft                nftables: each p2p port admits only the other authority nodes and
+ *                                   the listed peers (shared/bundle/p2p-firewall.ts)
+ *   reader-proxy/nginx.conf.template, reader-proxy/htpasswd
+ *                                   the authenticating proxy for the readers this member serves, in
+ *                                   every compose file (shared/bundle/reader-proxy.ts); only if it serves one
+ *   readers/<user>.json      0600   one credential per reader this member serves (its password)
+ *
  * Peer lists hold the other N-1 enodes, not all N: DESIGN.md §6 ("every other authority's enode"), and
  * a node never needs to dial itself. The public bundle keeps the full list of N.
  */
@@ -40,6 +50,12 @@ import { buildNethermindConfig } from './nethermind-config.js';
 import { buildComposeFile, CONTAINER_PATHS, type ComposeNode } from './docker-compose.js';
 import { buildOracleEnv, ORACLE_KEY_VARIABLE, oracleEnvPath } from './oracle-env.js';
 import { buildMemberReadme, composeFileName } from './operator-readme.js';
+import { peerEnodes, readersServedBy, RPC_FILTER_FILE, serializeRpcFilter } from './read-access.js';
+import { buildP2pFirewall, firewallTableName, P2P_FIREWALL_FILE, portAdmissions, type FirewallNode } from './p2p-firewall.js';
+import { buildReaderProxyFiles, defaultProxyListen, READER_PROXY_CONTAINER_PATHS, READER_PROXY_FILES, READER_PROXY_IMAGE, READER_PROXY_LISTEN_VARIABLE } from './reader-proxy.js';
+import { readerCredentialPath, READERS_FOLDER, type ReaderRandomness } from './reader-credential.js';
+import type { ComposeReaderProxy } from './docker-compose.js';
+import type { MemberReadAccess } from './read-access-readme.js';
 
 /** An authority node's signer: its keystore as the member's folder holds it, the password, the key. */
 export interface SignerKeyMaterial {
@@ -68,6 +84,11 @@ export interface MemberBundleInput {
   keys: MemberKeyMaterial;
   /** Write each bridge validator's key into its oracle env file (then 0600); default: left out. */
   includeOracleKeys: boolean;
+  /**
+   * For a spec with `permissions`: the randomness of each reader this member serves (password bytes and
+   * `{SSHA}` salt, from the client's CSPRNG), by reader name; exactly those readers. Unused otherwise.
+   */
+  readerRandomness?: ReadonlyMap<string, ReaderRandomness>;
 }
 
 export interface MemberBundle {
@@ -85,16 +106,26 @@ const OPENETHEREUM_KEYSTORE_FIELDS = new Set(['id', 'version', 'crypto', 'Crypto
 
 /**
  * Whether a member-bundle file is a secret (mode 0600): keystores, passwords, node keys, the
- * OpenEthereum config (it holds the node key), and an oracle env that holds its validator's key. The
- * builder and `verify` both decide with this one rule.
+ * OpenEthereum config (it holds the node key), readers' credential files, and an oracle env that holds
+ * its validator's key. The builder and `verify` both decide with this one rule.
  */
 export function isSecretBundleFile(path: string, content: Uint8Array): boolean {
   if (/^node-\d+\/(config\.toml|node\.key|signer\.password)$/.test(path)) return true;
   if (/^node-\d+\/keystore\//.test(path)) return true;
+  if (path.startsWith(`${READERS_FOLDER}/`)) return true;
   if (/^oracle\/bridge-\d+\.env$/.test(path)) {
     return new TextDecoder().decode(content).split('\n').some((line) => line.startsWith(`${ORACLE_KEY_VARIABLE}=`));
   }
   return false;
+}
+
+/**
+ * Whether a member-bundle file must be readable by every user: the reader proxy's htpasswd (hashes
+ * only), which nginx's workers read as the image's `nginx` user. The client sets 0644 whatever the
+ * umask, and `verify` checks it.
+ */
+export function isWorldReadableBundleFile(path: string): boolean {
+  return path === READER_PROXY_FILES.htpasswd;
 }
 
 /** The contribution `member` revealed, from the artifact's transcript. */
@@ -120,6 +151,11 @@ function projectSlug(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
+}
+
+/** The compose project (and firewall table) name of member `memberIndex`: `concord-<ceremony id>-<member slug>`. */
+export function memberProject(spec: CeremonySpec, memberIndex: number): string {
+  return `concord-${spec.ceremonyId}-${projectSlug(spec.members[memberIndex]?.name ?? '') || `member-${memberIndex}`}`;
 }
 
 /** The endpoint's host if it is an IPv4 address (advertised as the node's external address). */
@@ -163,6 +199,62 @@ function checkPortClashes(nodes: readonly { folder: string; endpoint: string; po
   }
 }
 
+/** What `addReadAccess` needs from the bundle being built. */
+interface ReadAccessContext {
+  input: MemberBundleInput;
+  memberName: string;
+  project: string;
+  nodes: readonly FirewallNode[];
+  composeNodes: readonly ComposeNode[];
+  add: (path: string, content: string) => void;
+}
+
+/**
+ * Adds the read-access files of a permissioned spec (firewall, and the reader proxy with one credential
+ * per reader if the member serves any); returns the compose service and the README section.
+ */
+function addReadAccess(context: ReadAccessContext): { composeProxy?: ComposeReaderProxy; readme: MemberReadAccess } {
+  const { input, memberName, project, nodes, add } = context;
+  const readPeers = input.spec.permissions?.read.peers ?? [];
+  const firewall = { project, enodes: input.artifact.enodes, readPeers, nodes };
+  add(P2P_FIREWALL_FILE, buildP2pFirewall(firewall));
+  const base = { memberName, firewallTable: firewallTableName(project), admissions: portAdmissions(firewall) };
+  const readers = readersServedBy(input.spec, memberName);
+  const upstream = context.composeNodes[0];
+  if (readers.length === 0 || upstream === undefined) return { readme: { ...base, readers: [], proxy: null } };
+
+  for (const file of buildReaderProxyFiles({
+    memberName,
+    chainName: input.spec.chain.name,
+    chainId: input.spec.chain.chainId,
+    upstreamFolder: upstream.folder,
+    upstreamRpcPort: upstream.ports.rpc,
+    readers,
+    randomness: input.readerRandomness ?? new Map(),
+  })) {
+    add(file.path, file.content);
+  }
+  const defaultListen = defaultProxyListen(context.composeNodes.flatMap((node) => [node.ports.p2p, node.ports.rpc, node.ports.ws]));
+  const composeProxy: ComposeReaderProxy = {
+    image: READER_PROXY_IMAGE,
+    templateFile: READER_PROXY_FILES.template,
+    htpasswdFile: READER_PROXY_FILES.htpasswd,
+    containerTemplate: READER_PROXY_CONTAINER_PATHS.template,
+    containerHtpasswd: READER_PROXY_CONTAINER_PATHS.htpasswd,
+    outputDir: READER_PROXY_CONTAINER_PATHS.outputDir,
+    listenVariable: READER_PROXY_LISTEN_VARIABLE,
+    defaultListen,
+    upstreamFolder: upstream.folder,
+    upstreamRpcPort: upstream.ports.rpc,
+  };
+  const readme: MemberReadAccess = {
+    ...base,
+    readers: readers.map((reader) => ({ name: reader.name, user: reader.user, path: readerCredentialPath(reader.user) })),
+    proxy: { defaultListen, upstreamFolder: upstream.folder, upstreamRpcPort: upstream.ports.rpc },
+  };
+  return { composeProxy, readme };
+}
+
 /** Builds the member's bundle: every file with its secret flag, and the manifest of them all. */
 export function buildMemberBundle(input: MemberBundleInput): MemberBundle {
   const { artifact, spec, keys } = input;
@@ -195,6 +287,7 @@ export function buildMemberBundle(input: MemberBundleInput): MemberBundle {
   const chainSpecText = publicBundle.files.find((file) => file.path === PUBLIC_FILES.chainSpec)?.content ?? '';
 
   const composeNodes: ComposeNode[] = [];
+  const firewallNodes: FirewallNode[] = [];
   const readmeNodes = contribution.authorities.map((enrolled, i) => {
     const signer = keys.authority[i] as SignerKeyMaterial;
     const nodeKey = keys.node[i] as Uint8Array;
@@ -207,7 +300,7 @@ export function buildMemberBundle(input: MemberBundleInput): MemberBundle {
     if (validatorIndex < 0 || enode === undefined || enode !== formatEnode(enrolled.nodePublicKey, enrolled.endpoint)) {
       throw new ConcordError('ARTIFACT_INVALID', joinPath('artifact', 'enodes', validatorIndex), `the enode of ${enrolled.signer} (its node key at ${enrolled.endpoint})`);
     }
-    const peers = artifact.enodes.filter((_, j) => j !== validatorIndex);
+    const peers = peerEnodes(artifact.enodes, validatorIndex, spec.permissions);
     const folder = `node-${i}`;
     const ports = nodePorts(deployment, i, enrolled.endpoint);
     const externalIp = ipv4Host(enrolled.endpoint);
@@ -249,20 +342,25 @@ export function buildMemberBundle(input: MemberBundleInput): MemberBundle {
         rpcAddress: deployment.rpcBindAddress,
         rpcPort: ports.rpc,
         wsPort: ports.ws,
+        ...(spec.permissions === undefined ? {} : { callsFilterFile: inNode(RPC_FILTER_FILE) }),
       }),
     );
+    if (spec.permissions !== undefined) add(`${folder}/${RPC_FILTER_FILE}`, serializeRpcFilter());
     add(`${folder}/node.key`, Uint8Array.from(nodeKey));
     add(`${folder}/signer.password`, signer.password);
     add(`${folder}/${keystoreDir}/${enrolled.signer.slice(2).toLowerCase()}.json`, signer.keystoreJson);
     composeNodes.push({ folder, signer: enrolled.signer, ports });
+    firewallNodes.push({ folder, validatorIndex, p2pPort: ports.p2p });
     return { folder, signer: enrolled.signer, enode, endpoint: enrolled.endpoint, ports };
   });
 
   checkPortClashes(readmeNodes);
-  const project = `concord-${spec.ceremonyId}-${projectSlug(specMember.name) || `member-${memberIndex}`}`;
+  const project = memberProject(spec, memberIndex);
+  const readAccess = spec.permissions === undefined ? null : addReadAccess({ input, memberName: specMember.name, project, nodes: firewallNodes, composeNodes, add });
   for (const client of spec.chain.clients) {
     const image = client === 'openethereum' ? deployment.images.openethereum : deployment.images.nethermind;
-    add(composeFileName(spec.chain.clients, client), buildComposeFile({ project: `${project}-${client}`, client, image, nodes: composeNodes }));
+    const readerProxy = readAccess?.composeProxy;
+    add(composeFileName(spec.chain.clients, client), buildComposeFile({ project: `${project}-${client}`, client, image, nodes: composeNodes, ...(readerProxy === undefined ? {} : { readerProxy }) }));
   }
 
   const oracleFiles = contribution.bridgeValidators.map((enrolled, i) => {
@@ -276,6 +374,6 @@ export function buildMemberBundle(input: MemberBundleInput): MemberBundle {
     return { path, address: enrolled.address, keyIncluded: input.includeOracleKeys };
   });
 
-  add('README.md', buildMemberReadme({ spec, memberName: specMember.name, nodes: readmeNodes, oracleFiles }));
+  add('README.md', buildMemberReadme({ spec, memberName: specMember.name, nodes: readmeNodes, oracleFiles, ...(readAccess === null ? {} : { readAccess: readAccess.readme }) }));
   return { files, manifest: buildManifest(files) };
 }

@@ -18,7 +18,9 @@
  * - `Nethermind.Network/Config/INetworkConfig.cs` (bb99551b): P2PPort, DiscoveryPort, ExternalIp,
  *   StaticPeers (a **string**: comma-separated enodes), OnlyStaticPeers (limits outbound connections
  *   only: firewall the p2p port).
- * - `Nethermind.JsonRpc/IJsonRpcConfig.cs` (6286b8c9): Enabled, Host, Port, WebSocketsPort, EnabledModules.
+ * - `Nethermind.JsonRpc/IJsonRpcConfig.cs` (6286b8c9): Enabled, Host, Port, WebSocketsPort, EnabledModules,
+ *   CallsFilterFilePath ("only the calls from that file are allowed"; written only for a spec with a
+ *   `permissions` section, shared/bundle/read-access.ts).
  */
 
 /** Where the node finds its files and what it listens on (paths as the container sees them). */
@@ -37,6 +39,8 @@ export interface NethermindConfigInput {
   rpcAddress: string;
   rpcPort: number;
   wsPort: number;
+  /** The JSON-RPC calls filter file (a spec with `permissions`); absent, no filter and no key. */
+  callsFilterFile?: string;
 }
 
 /** The config object (what `nethermind.json` parses back to). */
@@ -71,6 +75,7 @@ export function nethermindConfig(input: NethermindConfigInput): Record<string, R
       Port: input.rpcPort,
       WebSocketsPort: input.wsPort,
       EnabledModules: ['Eth', 'Net', 'Web3'],
+      ...(input.callsFilterFile === undefined ? {} : { CallsFilterFilePath: input.callsFilterFile }),
     },
   };
 }

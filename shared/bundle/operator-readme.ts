@@ -1,24 +1,15 @@
 /**
  * The operators' READMEs (Markdown): `README.md` of the public bundle (the same for every member: what
  * was agreed, every placeholder, how to start) and `README.md` of a member bundle (that member's nodes,
- * ports and files). Built from lines and table rows, each cell escaped, never from one template.
+ * ports and files). Built from lines and table rows, each cell escaped, never from one template. A spec
+ * with a `permissions` section adds a "Read access" section to both (shared/bundle/read-access-readme.ts).
  */
 import type { CeremonySpec, NodeClient } from '../spec/schema.js';
 import type { Deployment } from '../spec/schema.js';
 import { PLACEHOLDERS } from './placeholders.js';
 import type { NodePorts } from './deployment.js';
-
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  return [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => ' --- |').join('')}`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)];
-}
-
-function code(text: string): string {
-  return `\`${text.replace(/`/g, '')}\``;
-}
+import { code, table } from './markdown.js';
+import { memberReadAccessLines, publicReadAccessLines, type MemberReadAccess } from './read-access-readme.js';
 
 /** The compose file of a client: the first client's is `docker-compose.yml`, any other's is named after it. */
 export function composeFileName(clients: readonly NodeClient[], client: NodeClient): string {
@@ -72,6 +63,8 @@ export function buildPublicReadme(input: PublicReadmeInput): string {
     ...table(['file', 'what'], input.files.map((file) => [code(file.path), file.what])),
     '',
   ];
+  // Only a spec with a permissions section has this section: the README of any other stays as it was.
+  lines.push(...publicReadAccessLines(spec));
   if (input.bridge !== null && spec.bridge !== undefined) {
     lines.push(
       '## Bridge (ERC-20 to ERC-20, POA tokenbridge)',
@@ -129,6 +122,8 @@ export interface MemberReadmeInput {
   memberName: string;
   nodes: readonly MemberReadmeNode[];
   oracleFiles: readonly { path: string; address: string; keyIncluded: boolean }[];
+  /** The "Read access" section (a spec with a permissions section); absent, no section. */
+  readAccess?: MemberReadAccess;
 }
 
 /** `README.md` of a member bundle. */
@@ -176,5 +171,6 @@ export function buildMemberReadme(input: MemberReadmeInput): string {
       '',
     );
   }
+  if (input.readAccess !== undefined) lines.push(...memberReadAccessLines(input.readAccess));
   return lines.join('\n');
 }

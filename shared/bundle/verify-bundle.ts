@@ -3,9 +3,10 @@
  * folder's files (read by the caller) against `manifest.json` (every file listed, sha-256 and size equal,
  * nothing extra), secrets at mode 0600 (shared/bundle/member.ts `isSecretBundleFile`), the artifact copy,
  * the public files against the artifact (rebuilt, and against the approved `publicManifest`), and each
- * node folder: chain spec = the public one, peer lists = the other N-1 enodes, and its node key and
- * signer those of the validator the artifact lists at that enode. Reports every failed check, naming the
- * file; never a secret.
+ * node folder: chain spec = the public one, peer lists = the other N-1 enodes (then the spec's
+ * `read.peers`, if it has a `permissions` section), and its node key and signer those of the validator
+ * the artifact lists at that enode; for a permissioned spec, the read-access files
+ * (shared/bundle/verify-read-access.ts). Reports every failed check, naming the file; never a secret.
  */
 import { parse as parseToml } from 'smol-toml';
 import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -18,6 +19,8 @@ import type { CeremonySpec } from '../spec/schema.js';
 import { bundleManifestSchema, manifestEntry, MANIFEST_FILE, type BundleManifest } from './manifest.js';
 import { ARTIFACT_FILE, isSecretBundleFile, PUBLIC_FOLDER, publicBundleOf } from './member.js';
 import { PUBLIC_FILES, serializeReservedPeers, serializeStaticNodes } from './public.js';
+import { peerEnodes } from './read-access.js';
+import { verifyReadAccess } from './verify-read-access.js';
 
 /** One file of a bundle folder as read from disk: its path (forward slashes), bytes and mode bits. */
 export interface FolderFile {
@@ -146,11 +149,15 @@ export function verifyMemberBundle(artifact: GenesisArtifact, spec: CeremonySpec
     }
     const rawKey = read('node.key');
     if (rawKey === null || keyHex === null || bytesToHex(rawKey) !== keyHex) fail('node files', `${node}/node.key`, 'the same 32-byte node key as config.toml');
-    const peers = artifact.enodes.filter((_, j) => j !== index);
+    const peers = peerEnodes(artifact.enodes, index, spec.permissions);
+    const what = spec.permissions === undefined ? `the other ${peers.length} authority enodes` : `the other ${artifact.enodes.length - 1} authority enodes, then the spec's read.peers`;
     const reserved = read(PUBLIC_FILES.reservedPeers);
-    if (reserved === null || text(reserved) !== serializeReservedPeers(peers)) fail('node files', `${node}/${PUBLIC_FILES.reservedPeers}`, `the other ${peers.length} authority enodes`);
+    if (reserved === null || text(reserved) !== serializeReservedPeers(peers)) fail('node files', `${node}/${PUBLIC_FILES.reservedPeers}`, what);
     const staticNodes = read(PUBLIC_FILES.staticNodes);
-    if (staticNodes === null || text(staticNodes) !== serializeStaticNodes(peers)) fail('node files', `${node}/${PUBLIC_FILES.staticNodes}`, `the other ${peers.length} authority enodes`);
+    if (staticNodes === null || text(staticNodes) !== serializeStaticNodes(peers)) fail('node files', `${node}/${PUBLIC_FILES.staticNodes}`, what);
   }
+
+  // 6. Read access (a spec with a permissions section).
+  failures.push(...verifyReadAccess(artifact, spec, folder));
   return failures;
 }

@@ -206,6 +206,10 @@ export const ceremonySpecSchema = z
       ctx.addIssue({ code: 'custom', path: ['chain', 'baseFeePerGasWei'], message: 'a non-zero base fee (London is at block 0)' });
     }
     refinePermissions(spec, (path, message) => ctx.addIssue({ code: 'custom', path, message }));
+    // A permissioned chain's node RPC is reachable only through each member's authenticating proxy.
+    if (spec.permissions !== undefined && spec.deployment !== undefined && spec.deployment.rpcBindAddress !== '127.0.0.1') {
+      ctx.addIssue({ code: 'custom', path: ['deployment', 'rpcBindAddress'], message: '127.0.0.1 when the spec has permissions (outside readers go through the reader proxy)' });
+    }
     const bridgeValidators = spec.members.reduce((sum, member) => sum + member.bridgeValidators, 0);
     if (spec.bridge === undefined) {
       if (bridgeValidators > 0) ctx.addIssue({ code: 'custom', path: ['bridge'], message: 'a bridge section, because members enroll bridge validators' });

@@ -32,6 +32,13 @@ import { encryptKeystore } from '../../shared/keys/keystore.js';
 import { tempFolder } from '../helpers/temp.js';
 import { rejection } from '../helpers/errors.js';
 import { startScript } from '../helpers/processes.js';
+import { createHash } from 'node:crypto';
+import { makePermissionedCeremony } from '../unit/permissioning/fixture.js';
+import { directives, parseNftFile, parseNginxConf } from '../unit/bundle/conf-parsers.js';
+import { parseHtpasswd, sshaMatches } from '../../shared/bundle/htpasswd.js';
+import { parseReaderCredential } from '../../shared/bundle/reader-credential.js';
+import { READER_PROXY_FILES } from '../../shared/bundle/reader-proxy.js';
+import { P2P_FIREWALL_FILE } from '../../shared/bundle/p2p-firewall.js';
 
 const LAYOUT = [
   { name: 'Acme', authorityNodes: 2, bridgeValidators: 1 },
@@ -323,5 +330,201 @@ describe('deployment bundles of a 5-node ceremony', () => {
     const again = startScript('client/bin.ts', ['bundle', '--artifact', artifactPath, '--keys', memberFolder('Delta'), '--out', out]);
     expect(await again.exited, again.lines.join("\n")).toBe(2);
     expect(again.lines.join('\n')).toContain(`FILE_EXISTS at ${out}`);
+  });
+});
+
+/**
+ * Read access (issue 9, item 4) from a real permissioned ceremony: the same five authority nodes, a spec
+ * with a `permissions` section (an IPv4 and a DNS-named listed peer; readers served by Acme and Crane),
+ * endpoints on distinct hosts (Delta's a DNS name), and `concord bundle` run by each member with its
+ * client's CSPRNG. Checks the node configs' peers and RPC, the proxy, the credentials, the firewall,
+ * file modes on disk, and that verify --bundle accepts every bundle.
+ */
+describe('deployment bundles of a permissioned 5-node ceremony', () => {
+  const PEERS = [
+    { name: 'Archive', enode: `enode://${makeKey().publicKey.slice(2)}@10.78.0.1:30303`, operator: 'Acme' },
+    { name: 'Regulator node', enode: `enode://${makeKey().publicKey.slice(2)}@regulator.consortium.example:30303` },
+  ];
+  const READERS = [
+    { name: 'Audit Partners', servedBy: 'Acme' },
+    { name: 'Statistics Office', servedBy: 'Acme' },
+    { name: 'Bank of X', servedBy: 'Crane' },
+  ];
+  const USERS: Record<string, string[]> = { Acme: ['audit-partners', 'statistics-office'], Bolt: [], Crane: ['bank-of-x'], Delta: [] };
+  const ENDPOINTS: Record<string, string[]> = {
+    Acme: ['10.77.0.1:30303', '10.77.0.2:30303'],
+    Bolt: ['10.77.1.1:30303'],
+    Crane: ['10.77.2.1:30304'],
+    Delta: ['delta-node.consortium.example:30303'],
+  };
+  let ceremony: TestCeremony;
+  let folder: string;
+  let artifact: GenesisArtifact;
+  let artifactPath: string;
+  const bundles = new Map<string, string>();
+  const contents = new Map<string, Found>();
+  const text = (name: string, path: string): string => {
+    const file = contents.get(name)?.find((f) => f.path === path);
+    if (file === undefined) throw new Error(`${name} has no ${path}`);
+    return new TextDecoder().decode(file.content);
+  };
+  const nodeFolders = (name: string): string[] => [...new Set((contents.get(name) ?? []).map((f) => /^(node-\d+)\//.exec(f.path)?.[1]).filter((x): x is string => x !== undefined))];
+  const ownIndex = (name: string, node: string): number => artifact.validators.indexOf((parseToml(text(name, `${node}/config.toml`)) as { mining: { engine_signer: string } }).mining.engine_signer);
+  const passwordOf = (name: string, user: string): string => parseReaderCredential(text(name, `readers/${user}.json`), user).password;
+
+  beforeAll(async () => {
+    ({ ceremony } = await makePermissionedCeremony({
+      layout: LAYOUT,
+      permissions: (outsiders) => ({
+        read: { peers: PEERS, readers: READERS },
+        transact: ['consortium', outsiders.caller.address],
+        create: [outsiders.deployer.address],
+        unlisted: 'none',
+        deployers: [{ address: outsiders.deployer.address, deploys: 'bridge' }],
+      }),
+    }));
+    folder = await tempFolder('bundle-permissioned');
+    const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'coordinator.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey, log: () => undefined });
+    const results = await Promise.all(
+      ceremony.members.map((member) =>
+        participate({
+          wsUrl: coordinator.wsUrl,
+          ceremonyId: ceremony.spec.ceremonyId,
+          identity: { address: member.identity.address, secretKey: member.identity.secretKey },
+          folder: join(folder, member.name),
+          endpoints: ENDPOINTS[member.name] ?? [],
+          expectedSpecHash: ceremony.specHash,
+          confirm: async () => true,
+          scrypt: LIGHT_SCRYPT,
+          report: () => undefined,
+        }),
+      ),
+    );
+    await coordinator.close();
+    artifact = results[0]?.artifact as GenesisArtifact;
+    artifactPath = results[0]?.artifactPath as string;
+    for (const member of ceremony.members) {
+      const out = join(folder, 'bundles', member.name);
+      await bundle({ artifact: artifactPath, keys: join(folder, member.name), out, includeOracleKeys: false });
+      bundles.set(member.name, out);
+      contents.set(member.name, await readFolderFiles(out));
+    }
+  });
+
+  it('admits as peers exactly the other authority nodes and the listed peers, reserved_only in OpenEthereum and only-static in Nethermind', () => {
+    let nodes = 0;
+    for (const member of ceremony.members) {
+      for (const node of nodeFolders(member.name)) {
+        nodes++;
+        const own = ownIndex(member.name, node);
+        const expected = [...artifact.enodes.filter((_, j) => j !== own), ...PEERS.map((peer) => peer.enode)];
+        expect(text(member.name, `${node}/reserved-peers`).trimEnd().split('\n')).toEqual(expected);
+        expect(JSON.parse(text(member.name, `${node}/static-nodes.json`))).toEqual(expected);
+        const oe = parseToml(text(member.name, `${node}/config.toml`)) as { network: Record<string, unknown> };
+        expect(oe.network).toMatchObject({ reserved_only: true, discovery: false });
+        const nm = JSON.parse(text(member.name, `${node}/nethermind.json`)) as { Init: Record<string, unknown>; Network: Record<string, unknown> };
+        expect(nm.Network).toMatchObject({ OnlyStaticPeers: true, StaticPeers: expected.join(',') });
+        expect(nm.Init.DiscoveryEnabled).toBe(false);
+      }
+    }
+    expect(nodes).toBe(N);
+  });
+
+  it('serves RPC on 127.0.0.1 with exactly eth, net and web3 in every node config', () => {
+    for (const member of ceremony.members) {
+      for (const node of nodeFolders(member.name)) {
+        const oe = parseToml(text(member.name, `${node}/config.toml`)) as Record<string, { interface: string; apis: string[] }>;
+        for (const section of ['rpc', 'websockets']) expect({ interface: oe[section]?.interface, apis: [...(oe[section]?.apis ?? [])].sort() }).toEqual({ interface: '127.0.0.1', apis: ['eth', 'net', 'web3'] });
+        const nm = JSON.parse(text(member.name, `${node}/nethermind.json`)) as { JsonRpc: { Host: string; EnabledModules: string[]; CallsFilterFilePath: string } };
+        expect(nm.JsonRpc).toMatchObject({ Host: '127.0.0.1', EnabledModules: ['Eth', 'Net', 'Web3'], CallsFilterFilePath: '/concord/jsonrpc.filter' });
+      }
+    }
+  });
+
+  it('gives Acme and Crane a proxy whose config parses and fronts node-0, and whose htpasswd opens with each reader\'s password', () => {
+    for (const member of ceremony.members) {
+      const users = USERS[member.name] ?? [];
+      const files = (contents.get(member.name) ?? []).map((f) => f.path);
+      expect(files.filter((path) => path.startsWith('readers/')).sort(), member.name).toEqual(users.map((user) => `readers/${user}.json`).sort());
+      if (users.length === 0) {
+        expect(files).not.toContain(READER_PROXY_FILES.htpasswd);
+        continue;
+      }
+      const rpcPort = (parseToml(text(member.name, 'node-0/config.toml')) as { rpc: { port: number } }).rpc.port;
+      const http = directives(parseNginxConf(text(member.name, READER_PROXY_FILES.template)), 'http')[0]?.block ?? [];
+      const server = directives(http, 'server')[0]?.block ?? [];
+      expect(directives(server, 'auth_basic_user_file')[0]?.args).toEqual(['/etc/nginx/concord/htpasswd']);
+      const root = directives(server, 'location').find((location) => location.args.join(' ') === '= /')?.block ?? [];
+      expect(directives(root, 'proxy_pass')[0]?.args).toEqual([`http://127.0.0.1:${rpcPort}`]);
+      const entries = parseHtpasswd(text(member.name, READER_PROXY_FILES.htpasswd), 'htpasswd');
+      expect(entries.map((entry) => entry.user)).toEqual(users);
+      for (const entry of entries) {
+        const password = passwordOf(member.name, entry.user);
+        expect(sshaMatches(password, entry.hash)).toBe(true);
+        // As nginx's ngx_crypt_ssha recomputes it, with node:crypto.
+        const decoded = Buffer.from(entry.hash.slice('{SSHA}'.length), 'base64');
+        const digest = createHash('sha1').update(Buffer.concat([Buffer.from(password), decoded.subarray(20)])).digest();
+        expect(digest.equals(decoded.subarray(0, 20))).toBe(true);
+      }
+      const compose = parseYaml(text(member.name, 'docker-compose.yml')) as { services: Record<string, unknown> };
+      expect(Object.keys(compose.services)).toEqual([...nodeFolders(member.name), 'reader-proxy']);
+    }
+  });
+
+  it('puts each reader\'s password only in the bundle of the member that serves it, never in a public or non-secret file or the coordinator database', async () => {
+    const passwords = Object.entries(USERS).flatMap(([name, users]) => users.map((user) => ({ name, user, password: passwordOf(name, user) })));
+    expect(passwords).toHaveLength(3);
+    const database = await Promise.all((await readdir(folder)).filter((name) => name.startsWith('coordinator.sqlite')).map(async (name) => (await readFile(join(folder, name))).toString('latin1')));
+    for (const { name, user, password } of passwords) {
+      for (const member of ceremony.members) {
+        for (const f of contents.get(member.name) ?? []) {
+          const holds = Buffer.from(f.content).toString('latin1').includes(password);
+          expect(holds, `${name}'s reader password in ${member.name}/${f.path}`).toBe(member.name === name && f.path === `readers/${user}.json`);
+        }
+      }
+      for (const haystack of database) expect(haystack.includes(password)).toBe(false);
+    }
+  });
+
+  it('lists in each firewall exactly the other authority hosts and the listed peers\' IPv4 hosts, the DNS names only as comments', () => {
+    for (const member of ceremony.members) {
+      const table = parseNftFile(text(member.name, P2P_FIREWALL_FILE)).tables[0];
+      const ports = [...new Set((ENDPOINTS[member.name] ?? []).map((endpoint) => Number(endpoint.split(':')[1])))];
+      expect(table?.sets.map((set) => set.name)).toEqual(ports.map((port) => `peers_${port}`));
+      for (const port of ports) {
+        const hosts = new Set<string>();
+        for (const node of nodeFolders(member.name)) {
+          if (Number(artifact.enodes[ownIndex(member.name, node)]?.split(':').at(-1)) !== port) continue;
+          artifact.enodes.forEach((enode, j) => j !== ownIndex(member.name, node) && hosts.add(enode.slice(enode.indexOf('@') + 1, enode.lastIndexOf(':'))));
+        }
+        for (const peer of PEERS) hosts.add(peer.enode.slice(peer.enode.indexOf('@') + 1, peer.enode.lastIndexOf(':')));
+        const set = table?.sets.find((s) => s.name === `peers_${port}`);
+        const ipv4 = [...hosts].filter((host) => /^\d+\.\d+\.\d+\.\d+$/.test(host));
+        expect([...(set?.elements ?? [])].sort(), `${member.name} port ${port}`).toEqual(ipv4.sort());
+        for (const host of [...hosts].filter((h) => !ipv4.includes(h))) expect(set?.comments.some((comment) => comment.startsWith(`${host}: `))).toBe(true);
+        expect(table?.chains[0]?.rules).toEqual([`tcp dport ${port} ip saddr @peers_${port} accept`, `tcp dport ${port} drop`, `udp dport ${port} ip saddr @peers_${port} accept`, `udp dport ${port} drop`]);
+      }
+    }
+    // Delta's node is named by DNS: nobody's firewall admits it by address, everyone's names it.
+    expect(text('Acme', P2P_FIREWALL_FILE)).toContain('# delta-node.consortium.example: authority node');
+  });
+
+  it('writes the credentials 0600 and the htpasswd 0644 on disk, and verify --bundle accepts every bundle', async () => {
+    const spec = parseSpec(artifact.spec);
+    for (const member of ceremony.members) {
+      for (const f of contents.get(member.name) ?? []) {
+        if (f.path.startsWith('readers/')) expect(f.mode.toString(8), `${member.name}/${f.path}`).toBe('600');
+        if (f.path === READER_PROXY_FILES.htpasswd) expect(f.mode.toString(8)).toBe('644');
+        if (isSecretBundleFile(f.path, f.content)) expect(f.mode.toString(8)).toBe('600');
+      }
+      expect(verifyMemberBundle(artifact, spec, contents.get(member.name) ?? [])).toEqual([]);
+      expect(await verify(artifactPath, { bundle: bundles.get(member.name) }, makeOutput(false))).toBe(0);
+    }
+  });
+
+  it('shows the read policy in the public README and the handing-out of credentials in Acme\'s', () => {
+    expect(text('Bolt', 'public/README.md')).toContain('| Statistics Office | Acme |');
+    expect(text('Acme', 'README.md')).toContain('| Statistics Office | statistics-office | `readers/statistics-office.json` |');
+    expect(text('Acme', 'README.md')).toContain('Nethermind accepts inbound peers it does not know.');
   });
 });

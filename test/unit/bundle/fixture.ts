@@ -28,7 +28,11 @@ export interface FinalizedCeremony {
 
 /** Runs a ceremony of `layout` to FINALIZED and seals its artifact. */
 export async function finalizedCeremony(layout: readonly MemberLayout[] = BUNDLE_LAYOUT, ceremonyId = 'bundle-unit'): Promise<FinalizedCeremony> {
-  const ceremony = makeCeremony({ layout, ceremonyId, requiredSignatures: 2 });
+  return sealedCeremony(makeCeremony({ layout, ceremonyId, requiredSignatures: 2 }));
+}
+
+/** Runs `ceremony` (any spec, e.g. one with a permissions section) to FINALIZED and seals its artifact. */
+export async function sealedCeremony(ceremony: TestCeremony): Promise<FinalizedCeremony> {
   const run = new CeremonyRun(ceremony);
   const state = await run.advanceTo('FINALIZED');
   const body = buildArtifactBody(ceremony.context, run.entries, state);
