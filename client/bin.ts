@@ -12,6 +12,7 @@ import { verify } from './commands/verify.js';
 import { genesisHash } from './commands/genesis-hash.js';
 import { bundle } from './commands/bundle.js';
 import { backupRecover, backupSplit, parseShareCount } from './commands/backup.js';
+import { registerGovernanceCommands } from './commands/governance.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const lightKdf = new Option('--light-kdf', 'cheaper scrypt (N=2^12) for tests and demos; never for real keys').default(false);
@@ -63,11 +64,12 @@ program
 
 program
   .command('verify')
-  .description('verify a genesis artifact offline; exit 0 only if every check holds')
+  .description('verify a genesis artifact, and revisions after it, offline; exit 0 only if every check holds')
   .argument('<artifact>', 'artifact JSON file')
+  .argument('[revisions...]', 'revision files 1..n in order (concord revision fetch), checked as a chain from the artifact')
   .option('--bundle <folder>', 'also check a member bundle folder against the artifact and its manifest.json')
-  .action(async (artifact: string, options: { bundle?: string }) => {
-    process.exitCode = await verify(artifact, options, output());
+  .action(async (artifact: string, revisions: string[], options: { bundle?: string }) => {
+    process.exitCode = await verify(artifact, { ...options, revisions }, output());
   });
 
 program
@@ -109,6 +111,8 @@ backup
   .option('--password-file <file>', 'file whose first line is the new keystore password; if absent one is generated into <out>.password (mode 0600)')
   .addOption(lightKdf)
   .action(backupRecover);
+
+registerGovernanceCommands(program, output);
 
 program.parseAsync().catch((error: unknown) => {
   process.exitCode = reportError(error, (program.opts() as { json: boolean }).json);

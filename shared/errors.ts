@@ -34,6 +34,11 @@ export type ErrorCode =
   | 'RATE_LIMITED'
   | 'FORBIDDEN'
   | 'ABORTED'
+  | 'CHANGE_INVALID'
+  | 'REVISION_MISMATCH'
+  | 'PROPOSAL_CLOSED'
+  | 'DEADLINE_PASSED'
+  | 'REVISION_INVALID'
   | 'INTERNAL';
 
 /** The wire form of an error: what the coordinator sends and the CLI prints. */

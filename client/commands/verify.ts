@@ -1,7 +1,8 @@
 /**
- * `concord verify <artifact> [--bundle <folder>]`: offline verification of a genesis artifact and,
- * with --bundle, of a member bundle folder against it (shared/bundle/verify-bundle.ts). Exit 0 only if
- * every check holds; otherwise a readable list of what failed.
+ * `concord verify <artifact> [revision-1 …] [--bundle <folder>]`: offline verification of a genesis
+ * artifact, of revision artifacts as a chain from it (governance-verify.ts) and, with --bundle, of a
+ * member bundle folder against it (shared/bundle/verify-bundle.ts). Exit 0 only if every check holds;
+ * otherwise a readable list of what failed.
  */
 import { resolve } from 'node:path';
 import { verifyArtifact, type VerifyFailure } from '../../shared/artifact/verify.js';
@@ -10,11 +11,14 @@ import { verifyMemberBundle } from '../../shared/bundle/verify-bundle.js';
 import { describePolicy } from '../../shared/permissioning/describe.js';
 import { readFolderFiles, readJson } from '../io/files.js';
 import { EXIT, type Output } from '../cli/output.js';
+import { verifyRevisionFiles } from './governance-verify.js';
 
 /** Options of `verify`. */
 export interface VerifyOptions {
   /** A member bundle folder to check against the artifact. */
   bundle?: string;
+  /** Revision artifacts 1..n, in order, to check as a chain from the artifact. */
+  revisions?: readonly string[];
 }
 
 function failureLines(what: string, failures: readonly VerifyFailure[]): string[] {
@@ -41,7 +45,13 @@ export async function verify(artifactPath: string, options: VerifyOptions, outpu
     `  transcript      ${artifact.transcript.length} entries, head ${artifact.transcriptHead}; every signature checked`,
     ...policy.map((line) => `  policy          ${line}`),
   ];
-  const summary = { ok: true, artifact: path, ceremonyId: spec.ceremonyId, specHash: artifact.specHash, genesisHash: artifact.genesisHash, validators: artifact.validators, bridge: artifact.bridge, policy };
+  const chain = await verifyRevisionFiles(path, options.revisions ?? []);
+  human.push(...chain.lines);
+  const summary = { ok: true, artifact: path, ceremonyId: spec.ceremonyId, specHash: artifact.specHash, genesisHash: artifact.genesisHash, validators: artifact.validators, bridge: artifact.bridge, policy, revisions: chain.revisions };
+  if (!chain.ok) {
+    output.result({ ...summary, ok: false, failures: chain.failures }, human);
+    return EXIT.verifyFailed;
+  }
   if (options.bundle === undefined) {
     output.result(summary, human);
     return EXIT.ok;

@@ -1,7 +1,10 @@
 /**
  * One ceremony hosted by the coordinator: the shared reducer over the stored transcript, a queue that
- * applies one message at a time, receipts, deadlines and the final artifact. The state lives only as
- * the reducer's fold of the transcript, so after a crash `open` rebuilds it from the database.
+ * applies one message at a time, receipts, deadlines and the final artifact; after FINALIZED, governance
+ * on the same transcript (DESIGN.md §7): proposals and votes, a timer per open proposal that records
+ * its Expire at the voting deadline, and the signed revision artifact of each passed proposal, stored
+ * with the vote that passed it. The state lives only as the reducer's fold of the transcript, so after
+ * a crash `open` rebuilds it from the database.
  */
 import { EventEmitter } from 'node:events';
 import { ConcordError } from '../../shared/errors.js';
@@ -18,7 +21,12 @@ import type { GenesisArtifact } from '../../shared/artifact/schema.js';
 import { statusOf } from '../../shared/protocol/status.js';
 import type { CeremonyStatus, Receipt } from '../../shared/protocol/messages.js';
 import { canonicalize } from '../../shared/canonical/jcs.js';
-import type { Store, StoredEntry } from '../store/sqlite.js';
+import { hashCanonical } from '../../shared/hash/keccak.js';
+import { findProposal, type GovernanceState } from '../../shared/governance/proposals.js';
+import { memberOf } from '../../shared/governance/consortium.js';
+import { buildRevisionBody, revisionSealMessage, sealRevision, type RevisionArtifact } from '../../shared/governance/revision.js';
+import type { Store, StoredEntry, StoredRevision } from '../store/sqlite.js';
+import { ProposalTimers } from './proposal-timers.js';
 
 export interface HostOptions {
   store: Store;
@@ -61,6 +69,10 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
   private readonly phaseStarts: PhaseWindow[];
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  /** Revision artifact texts; index n - 1 holds revision n. */
+  private readonly revisionTexts: string[] = [];
+  /** One timer per open proposal: it records the Expire. */
+  private readonly proposalTimers: ProposalTimers;
 
   private constructor(private readonly options: HostOptions, createdMs: number, artifactJson: string | null) {
     super();
@@ -69,6 +81,9 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     this.phaseStartedMs = createdMs;
     this.phaseStarts = [{ phase: 'OPEN', startedMs: createdMs, deadlineMs: this.deadlineOf('OPEN', createdMs) }];
     this.artifactJson = artifactJson;
+    this.proposalTimers = new ProposalTimers(options.now, (hash) => {
+      void this.enqueue(() => this.expireProposal(hash)).catch((error: unknown) => this.options.log(`proposal expiry failed: ${String(error)}`));
+    });
   }
 
   /** Opens the ceremony of `spec` in the store, creating it on first start and replaying its transcript otherwise. */
@@ -88,7 +103,14 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
       const entry = parseWith(transcriptEntrySchema, JSON.parse(row.entryJson), 'TRANSCRIPT_INVALID', `store.entries[${row.seq}]`);
       host.accept(entry, await applyEntry(host.context, host.state, entry, `store.entries[${row.seq}]`), row);
     }
+    const revisions = await store.revisions(spec.ceremonyId);
+    const passed = (host.state.governance?.revisions.length ?? 1) - 1;
+    if (revisions.length !== passed || revisions.some((row, i) => row.revision !== i + 1)) {
+      throw new ConcordError('INTERNAL', 'store.revisions', `revision artifacts 1..${passed}, one per passed proposal of the transcript`);
+    }
+    host.revisionTexts.push(...revisions.map((row) => row.artifactJson));
     host.armDeadline();
+    host.proposalTimers.sync(host.state.governance);
     return host;
   }
 
@@ -97,8 +119,10 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     return { spec: this.options.spec, specHash: this.options.specHash };
   }
 
+  /** A member of the spec or of any revision since (a removed member may connect; the reducer refuses its messages). */
   isMember(address: Address): boolean {
-    return this.options.spec.members.some((member) => member.identity === address);
+    if (this.options.spec.members.some((member) => member.identity === address)) return true;
+    return this.state.governance?.revisions.some((revision) => memberOf(revision, address) !== undefined) ?? false;
   }
 
   status(): CeremonyStatus {
@@ -129,6 +153,16 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     return this.artifactJson;
   }
 
+  /** Revisions and proposals once FINALIZED, else null. */
+  governance(): GovernanceState | null {
+    return this.state.governance;
+  }
+
+  /** The text of revision `n` (0 is the genesis artifact), or null if there is none yet. */
+  revision(n: number): string | null {
+    return n === 0 ? this.artifactJson : (this.revisionTexts[n - 1] ?? null);
+  }
+
   /**
    * Applies a member's signed message: validates it as the next transcript entry, runs the reducer,
    * stores it durably, and returns the coordinator's receipt. A resend of an accepted message gets
@@ -144,6 +178,7 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
       const candidate = { seq: this.state.seq, prevHash: this.state.head, kind, member, payload, signature };
       const entry = parseWith(transcriptEntrySchema, candidate, 'MESSAGE_INVALID', 'message');
       const next = await applyEntry(this.context, this.state, entry, 'message');
+      this.checkVotingTime(entry);
       return this.persist(entry, next);
     });
   }
@@ -158,10 +193,32 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     });
   }
 
-  /** Stops the deadline timer; the caller closes the store. */
+  /** Stops every timer; the caller closes the store. */
   close(): void {
+    this.clearPhaseTimer();
+    this.proposalTimers.close();
+  }
+
+  private clearPhaseTimer(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+  }
+
+  /**
+   * Time is the coordinator's to judge (the reducer cannot see it): a proposal's voting deadline must be
+   * in the future when it is submitted, and a vote must come before its proposal's deadline.
+   */
+  private checkVotingTime(entry: TranscriptEntry): void {
+    const nowMs = this.options.now();
+    if (entry.kind === 'Propose' && entry.payload.votingDeadline * 1000 <= nowMs) {
+      throw new ConcordError('DEADLINE_PASSED', 'message.payload.votingDeadline', `a voting deadline in the future (unix seconds; the coordinator's clock reads ${Math.floor(nowMs / 1000)})`);
+    }
+    if (entry.kind === 'Vote') {
+      const deadline = this.state.governance === null ? undefined : findProposal(this.state.governance, entry.payload.proposalHash)?.entry.payload.votingDeadline;
+      if (deadline !== undefined && deadline * 1000 <= nowMs) {
+        throw new ConcordError('DEADLINE_PASSED', 'message.payload.proposalHash', `a vote before the proposal's voting deadline (${deadline}, unix seconds; it has passed)`);
+      }
+    }
   }
 
   private enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -175,7 +232,7 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     const entryHash = hashEntry(entry);
     const receiptSignature = signTyped('Receipt', { ceremonyId: spec.ceremonyId, seq: entry.seq, entryHash }, coordinatorKey);
     let artifactJson: string | null = null;
-    if (next.phase === 'FINALIZED') {
+    if (next.phase === 'FINALIZED' && this.state.phase !== 'FINALIZED') {
       const body = buildArtifactBody(this.context, [...this.entries, entry], next);
       const artifact: GenesisArtifact = sealArtifact(body, signTyped('Artifact', artifactSealMessage(body, spec.ceremonyId), coordinatorKey));
       artifactJson = `${JSON.stringify(artifact, null, 2)}\n`;
@@ -189,13 +246,63 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
       receivedMs: now(),
       receiptSignature,
     };
-    await store.append(spec.ceremonyId, { ...row, signature: entry.signature }, artifactJson);
+    const revision = await this.revisionMadeBy(entry, next);
+    await store.append(spec.ceremonyId, { ...row, signature: entry.signature }, artifactJson, revision);
     if (artifactJson !== null) this.artifactJson = artifactJson;
+    if (revision !== null) this.revisionTexts.push(revision.artifactJson);
     this.accept(entry, next, row);
-    this.options.log(`accepted #${entry.seq} ${entry.kind} from ${entry.member}; phase ${next.phase}`);
+    this.options.log(`accepted #${entry.seq} ${entry.kind} from ${entry.member}; phase ${next.phase}${revision === null ? '' : `; revision ${revision.revision}`}`);
     this.armDeadline();
+    this.proposalTimers.sync(this.state.governance);
     this.emit('change', this.status());
     return this.receipts[entry.seq] as Receipt;
+  }
+
+  /** The signed revision artifact when `entry` is the vote that passes a proposal in `next`, else null. */
+  private async revisionMadeBy(entry: TranscriptEntry, next: CeremonyState): Promise<StoredRevision | null> {
+    const before = this.state.governance;
+    const after = next.governance;
+    if (entry.kind !== 'Vote' || before === null || after === null || after.revisions.length === before.revisions.length) return null;
+    const proposal = findProposal(after, entry.payload.proposalHash);
+    const made = after.revisions[after.revisions.length - 1];
+    const previous = before.revisions[before.revisions.length - 1];
+    if (proposal === undefined || made === undefined || previous === undefined || next.assembly === null) {
+      throw new ConcordError('INTERNAL', 'governance', 'a passed proposal with the revision it made');
+    }
+    const { spec, specHash, coordinatorKey } = this.options;
+    const body = await buildRevisionBody(
+      { spec, specHash, genesisHash: after.genesisHash, genesisChainSpec: next.assembly.chainSpec },
+      { previousBodyHash: this.lastBodyHash(), before: previous, after: made, proposal: proposal.entry, votes: proposal.votes },
+    );
+    const artifact: RevisionArtifact = sealRevision(body, signTyped('Revision', revisionSealMessage(body), coordinatorKey));
+    return { revision: made.revision, seq: entry.seq, artifactJson: `${JSON.stringify(artifact, null, 2)}\n` };
+  }
+
+  /** keccak256(JCS(body)) of the latest revision, or of the genesis artifact before any: what the next revision links to. */
+  private lastBodyHash(): Hex32 {
+    const latest = this.revisionTexts[this.revisionTexts.length - 1];
+    const text = latest ?? this.artifactJson;
+    if (text === null) throw new ConcordError('INTERNAL', 'artifact', 'the genesis artifact of a FINALIZED ceremony');
+    // Both formats hash their body as keccak256(JCS(body)) (artifact/build.ts, governance/revision.ts).
+    const { coordinatorSignature: _signature, ...body } = JSON.parse(text) as { coordinatorSignature: string };
+    return hashCanonical(body);
+  }
+
+  /** Records a coordinator-signed Expire, if the proposal is still open when its deadline passes. */
+  private async expireProposal(hash: Hex32): Promise<void> {
+    const governance = this.state.governance;
+    if (governance === null || findProposal(governance, hash)?.status !== 'open') return;
+    const { spec, specHash, coordinatorKey } = this.options;
+    const payload = { ceremonyId: spec.ceremonyId, specHash, proposalHash: hash };
+    const entry: TranscriptEntry = {
+      seq: this.state.seq,
+      prevHash: this.state.head,
+      kind: 'Expire',
+      member: spec.coordinator,
+      payload,
+      signature: signTyped('Expire', payload, coordinatorKey),
+    };
+    await this.persist(entry, await applyEntry(this.context, this.state, entry));
   }
 
   private accept(entry: TranscriptEntry, next: CeremonyState, row: StoredEntry): void {
@@ -220,7 +327,7 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
   }
 
   private armDeadline(): void {
-    this.close();
+    this.clearPhaseTimer();
     const deadline = this.deadlineMs();
     if (deadline === null) return;
     const delay = Math.max(0, deadline - this.options.now());

@@ -7,6 +7,8 @@
  *   GET  /api/ceremonies/:id/spec         the agreed ceremony spec
  *   GET  /api/ceremonies/:id/transcript   every transcript entry (?fromSeq=n)
  *   GET  /api/ceremonies/:id/artifact     the signed genesis artifact, 404 until FINALIZED
+ *   GET  /api/ceremonies/:id/proposals    governance proposals: change, status, tally, who has not voted, deadline
+ *   GET  /api/ceremonies/:id/revisions/:n the signed revision artifact n (0: the genesis artifact), 404 until it exists
  *   POST /api/ceremonies/:id/abort        (admin) body: {reason}; records a coordinator-signed Abort
  *   GET  /api/ceremonies/:id/dashboard    everything the dashboard page shows (http/dashboard-view.ts)
  *   GET  /, /ceremonies/:id               the dashboard pages (static files in server/dashboard/)
@@ -21,6 +23,7 @@ import { MAX_FRAME_BYTES } from '../../shared/protocol/messages.js';
 import type { CeremonyRegistry } from '../ceremony/registry.js';
 import type { AdminCredential } from './admin.js';
 import { dashboardView } from './dashboard-view.js';
+import { proposalViews } from '../../shared/governance/proposal-view.js';
 import { fileURLToPath } from 'node:url';
 
 export interface HttpContext {
@@ -68,6 +71,19 @@ export function createHttpApp(context: HttpContext): express.Express {
     if (artifact === null) throw new ConcordError('NOT_FOUND', 'artifact', `a FINALIZED ceremony (it is ${host.status().phase})`);
     res.type('application/json').send(artifact);
   });
+  app.get('/api/ceremonies/:id/proposals', (req, res) => {
+    const host = registry.get(req.params.id, 'id');
+    const governance = host.governance();
+    if (governance === null) throw new ConcordError('WRONG_PHASE', 'proposals', `a FINALIZED ceremony: governance begins then (it is ${host.status().phase})`);
+    res.json(proposalViews(governance));
+  });
+  app.get('/api/ceremonies/:id/revisions/:n', (req, res) => {
+    const host = registry.get(req.params.id, 'id');
+    if (!/^(0|[1-9][0-9]{0,8})$/.test(req.params.n)) throw new ConcordError('MESSAGE_INVALID', 'n', 'a revision number: a whole number ≥ 0 without leading zeros');
+    const text = host.revision(Number(req.params.n));
+    if (text === null) throw new ConcordError('NOT_FOUND', 'n', `a revision that exists (the latest is ${(host.governance()?.revisions.length ?? 1) - 1}${host.artifact() === null ? ', and the ceremony is not FINALIZED' : ''})`);
+    res.type('application/json').send(text);
+  });
   app.post('/api/ceremonies/:id/abort', async (req, res) => {
     admin.check(req);
     const host = registry.get(req.params.id, 'id');
@@ -90,7 +106,7 @@ export function createHttpApp(context: HttpContext): express.Express {
     res.json({ ok: true });
   });
   app.use(() => {
-    throw new ConcordError('NOT_FOUND', 'path', 'one of /, /ceremonies/:id, /api/ceremonies[/:id/{status,spec,transcript,artifact,abort,dashboard}], /healthz, /ws');
+    throw new ConcordError('NOT_FOUND', 'path', 'one of /, /ceremonies/:id, /api/ceremonies[/:id/{status,spec,transcript,artifact,proposals,revisions/:n,abort,dashboard}], /healthz, /ws');
   });
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const parserError = error as { type?: string; status?: number };

@@ -2,7 +2,8 @@
  * The coordinator's store: one SQLite file (sqlite3), WAL journal with synchronous=FULL so a commit
  * survives a crash of the process or the machine. The transcript table is append-only; the ceremony's
  * state is never stored, only re-derived from the transcript by the shared reducer. An entry, its
- * receipt and (for the last approval) the artifact are written in one transaction.
+ * receipt and (for the last approval) the artifact are written in one transaction; so are the vote
+ * that passes a governance proposal and the revision artifact it makes.
  * Nothing secret is ever written here: entries hold signatures and public keys only.
  */
 import sqlite3 from 'sqlite3';
@@ -46,7 +47,21 @@ CREATE TABLE IF NOT EXISTS entries (
   PRIMARY KEY (ceremony_id, seq)
 );
 CREATE INDEX IF NOT EXISTS entries_by_signature ON entries (ceremony_id, signature);
+CREATE TABLE IF NOT EXISTS revisions (
+  ceremony_id TEXT NOT NULL REFERENCES ceremonies(ceremony_id),
+  revision INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  artifact_json TEXT NOT NULL,
+  PRIMARY KEY (ceremony_id, revision)
+);
 `;
+
+/** A signed revision artifact, stored with the seq of the vote that passed its proposal. */
+export interface StoredRevision {
+  revision: number;
+  seq: number;
+  artifactJson: string;
+}
 
 export class Store {
   private constructor(private readonly db: sqlite3.Database) {}
@@ -109,8 +124,20 @@ export class Store {
     return entry ?? null;
   }
 
-  /** Appends an entry (and, when it finalizes the ceremony, the artifact) in one durable transaction. */
-  async append(ceremonyId: string, entry: StoredEntry & { signature: string }, artifactJson: string | null): Promise<void> {
+  /** Every revision artifact of a ceremony, in revision order. */
+  async revisions(ceremonyId: string): Promise<StoredRevision[]> {
+    const rows = await this.all<{ revision: number; seq: number; artifact_json: string }>(
+      'SELECT revision, seq, artifact_json FROM revisions WHERE ceremony_id = ? ORDER BY revision',
+      [ceremonyId],
+    );
+    return rows.map((row) => ({ revision: row.revision, seq: row.seq, artifactJson: row.artifact_json }));
+  }
+
+  /**
+   * Appends an entry in one durable transaction, with the artifact when it finalizes the ceremony, or
+   * the revision artifact when it passes a governance proposal.
+   */
+  async append(ceremonyId: string, entry: StoredEntry & { signature: string }, artifactJson: string | null, revision: StoredRevision | null = null): Promise<void> {
     await this.exec('BEGIN IMMEDIATE');
     try {
       await this.run(
@@ -118,6 +145,9 @@ export class Store {
         [ceremonyId, entry.seq, entry.hash, entry.kind, entry.member, entry.signature, entry.entryJson, entry.receivedMs, entry.receiptSignature],
       );
       if (artifactJson !== null) await this.run('UPDATE ceremonies SET artifact_json = ? WHERE ceremony_id = ?', [artifactJson, ceremonyId]);
+      if (revision !== null) {
+        await this.run('INSERT INTO revisions (ceremony_id, revision, seq, artifact_json) VALUES (?, ?, ?, ?)', [ceremonyId, revision.revision, revision.seq, revision.artifactJson]);
+      }
       await this.exec('COMMIT');
     } catch (error) {
       await this.exec('ROLLBACK');

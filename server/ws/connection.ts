@@ -89,7 +89,7 @@ async function handle(frame: ClientFrame, session: Session, context: ConnectionC
         welcome();
         return { stage: 'observer', host };
       }
-      if (frame.member === undefined || !host.isMember(frame.member)) throw new ConcordError('NOT_A_MEMBER', 'frame.member', 'the identity of a member listed in the spec');
+      if (frame.member === undefined || !host.isMember(frame.member)) throw new ConcordError('NOT_A_MEMBER', 'frame.member', 'the identity of a member listed in the spec or admitted since');
       const nonce = toHex(randomBytes(32));
       send({ type: 'challenge', ceremonyId: frame.ceremonyId, coordinator: context.registry.coordinator, nonce });
       return { stage: 'challenged', host, member: frame.member, nonce };

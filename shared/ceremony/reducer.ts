@@ -7,6 +7,8 @@
  *     \________\________\________\_________\-----> ABORTED (deadline passed, or a member rejected)
  *
  * A phase ends when every member has acted in it; the first Accept moves OPEN to ACCEPT.
+ * After FINALIZED the transcript goes on with governance (DESIGN.md §7): Propose, Vote and Expire
+ * entries are checked here like any entry, then applied by shared/governance/reducer.ts to `governance`.
  */
 import { ConcordError, joinPath } from '../errors.js';
 import { hashCanonical } from '../hash/keccak.js';
@@ -16,6 +18,9 @@ import type { CeremonySpec, SpecMember } from '../spec/schema.js';
 import { messageDigest, hashEntry, type TranscriptEntry } from '../transcript/entry.js';
 import { commitmentOf, enrolledAddresses, verifyContribution, type Contribution } from './contribution.js';
 import { assemble, type Assembly, type AssemblyHashes } from '../assembly/assemble.js';
+import { genesisConsortium } from '../governance/consortium.js';
+import type { GovernanceState } from '../governance/proposals.js';
+import { applyGovernanceEntry, beginGovernance, isGovernanceEntry } from '../governance/reducer.js';
 
 export const PHASES = ['OPEN', 'ACCEPT', 'COMMIT', 'REVEAL', 'APPROVE', 'FINALIZED', 'ABORTED'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -40,6 +45,8 @@ export interface CeremonyState {
   revealHead: Hex32 | null;
   assembly: Assembly | null;
   abort: { by: Address; reason: string } | null;
+  /** Revisions and proposals, from FINALIZED on; null before. */
+  governance: GovernanceState | null;
 }
 
 /** The ceremony a reducer runs for. */
@@ -52,7 +59,7 @@ export interface CeremonyContext {
 export function initialState(spec: CeremonySpec): CeremonyState {
   const members: Record<Address, MemberProgress> = {};
   for (const member of spec.members) members[member.identity] = { accepted: false, commitment: null, contribution: null, approved: false };
-  return { phase: 'OPEN', seq: 0, head: ZERO_HASH, members, revealHead: null, assembly: null, abort: null };
+  return { phase: 'OPEN', seq: 0, head: ZERO_HASH, members, revealHead: null, assembly: null, abort: null, governance: null };
 }
 
 /** The members who have not yet acted in the current phase (empty once the ceremony has ended). */
@@ -82,8 +89,12 @@ export async function replay(context: CeremonyContext, entries: readonly Transcr
  */
 export async function applyEntry(context: CeremonyContext, state: CeremonyState, entry: TranscriptEntry, path = 'entry'): Promise<CeremonyState> {
   const { spec, specHash } = context;
-  if (state.phase === 'FINALIZED' || state.phase === 'ABORTED') {
+  const governance = isGovernanceEntry(entry);
+  if (state.phase === 'ABORTED' || (state.phase === 'FINALIZED' && !governance)) {
     throw new ConcordError('WRONG_PHASE', joinPath(path, 'kind'), `nothing: the ceremony is ${state.phase}`);
+  }
+  if (governance && state.phase !== 'FINALIZED') {
+    throw new ConcordError('WRONG_PHASE', joinPath(path, 'kind'), `a message of phase ${state.phase}, not ${entry.kind} (governance begins once the ceremony is FINALIZED)`);
   }
   if (entry.seq !== state.seq) throw new ConcordError('TRANSCRIPT_INVALID', joinPath(path, 'seq'), `seq ${state.seq}`);
   if (entry.prevHash !== state.head) throw new ConcordError('TRANSCRIPT_INVALID', joinPath(path, 'prevHash'), `the hash of the previous entry (${state.head})`);
@@ -97,6 +108,10 @@ export async function applyEntry(context: CeremonyContext, state: CeremonyState,
   const head = hashEntry(entry);
   const next: CeremonyState = { ...state, seq: state.seq + 1, head };
 
+  if (isGovernanceEntry(entry)) {
+    if (state.governance === null) throw new ConcordError('INTERNAL', 'governance', 'a governance state once FINALIZED');
+    return { ...next, governance: applyGovernanceEntry(context, state.governance, entry, head, path) };
+  }
   if (entry.kind === 'Abort') {
     if (entry.member !== spec.coordinator) throw new ConcordError('FORBIDDEN', joinPath(path, 'member'), `the coordinator ${spec.coordinator} (only it records an Abort)`);
     return { ...next, phase: 'ABORTED', abort: { by: entry.member, reason: entry.payload.reason } };
@@ -152,15 +167,19 @@ export async function applyEntry(context: CeremonyContext, state: CeremonyState,
       if (entry.payload.transcriptHead !== state.revealHead) {
         throw new ConcordError('APPROVAL_MISMATCH', joinPath(payloadPath, 'transcriptHead'), `the transcript head after the last reveal (${state.revealHead})`);
       }
-      const hashes = state.assembly?.hashes;
-      if (hashes === undefined) throw new ConcordError('INTERNAL', payloadPath, 'an assembly in phase APPROVE');
+      const assembly = state.assembly;
+      if (assembly === null) throw new ConcordError('INTERNAL', payloadPath, 'an assembly in phase APPROVE');
+      const hashes = assembly.hashes;
       for (const field of Object.keys(hashes) as (keyof AssemblyHashes)[]) {
         if (entry.payload[field] !== hashes[field]) {
           throw new ConcordError('APPROVAL_MISMATCH', joinPath(payloadPath, field), `the assembled ${field} ${hashes[field]}`);
         }
       }
       const members = update({ approved: true });
-      return { ...next, members, phase: complete(members, (p) => p.approved) ? 'FINALIZED' : 'APPROVE' };
+      if (!complete(members, (p) => p.approved)) return { ...next, members, phase: 'APPROVE' };
+      const contributions = spec.members.map((m) => members[m.identity]?.contribution).filter((c): c is Contribution => c !== null && c !== undefined);
+      const genesis = genesisConsortium(spec, contributions, assembly);
+      return { ...next, members, phase: 'FINALIZED', governance: beginGovernance(hashes.genesisHash, genesis) };
     }
   }
 }

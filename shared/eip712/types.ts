@@ -14,6 +14,9 @@ const CEREMONY = [
   { name: 'specHash', type: 'bytes32' },
 ] as const;
 
+/** Governance messages also bind the genesis hash and the revision they are made against (DESIGN.md §7). */
+const CONSORTIUM = [...CEREMONY, { name: 'genesisHash', type: 'bytes32' }, { name: 'revision', type: 'uint256' }] as const;
+
 /** The struct definitions, keyed by primary type. */
 export const TYPED_MESSAGES = {
   /** A member proves it holds its identity key by signing the coordinator's connection nonce. */
@@ -52,11 +55,24 @@ export const TYPED_MESSAGES = {
   Abort: [...CEREMONY, { name: 'reason', type: 'string' }],
   /** The coordinator's signature over the final artifact's body. */
   Artifact: [...CEREMONY, { name: 'bodyHash', type: 'bytes32' }],
+  /** A member's proposal to change the consortium; the change itself is signed by hash (like a Reveal's contribution). */
+  Propose: [
+    ...CONSORTIUM,
+    { name: 'changeHash', type: 'bytes32' },
+    { name: 'activationBlock', type: 'uint256' },
+    { name: 'votingDeadline', type: 'uint256' },
+  ],
+  /** A member's vote on a proposal (the hash of its Propose transcript entry), for the revision it was made against. */
+  Vote: [...CONSORTIUM, { name: 'proposalHash', type: 'bytes32' }, { name: 'approve', type: 'bool' }],
+  /** The coordinator's record that a proposal's voting deadline passed. */
+  Expire: [...CEREMONY, { name: 'proposalHash', type: 'bytes32' }],
+  /** The coordinator's signature over a revision artifact's body. */
+  Revision: [...CEREMONY, { name: 'revision', type: 'uint256' }, { name: 'bodyHash', type: 'bytes32' }],
 } as const satisfies Record<string, readonly TypedDataField[]>;
 
 export type TypedMessageKind = keyof typeof TYPED_MESSAGES;
 
-type FieldValue<T extends string> = T extends 'uint256' ? number : string;
+type FieldValue<T extends string> = T extends 'uint256' ? number : T extends 'bool' ? boolean : string;
 type FieldsOf<F extends readonly TypedDataField[]> = {
   [K in F[number] as K['name']]: FieldValue<K['type']>;
 };

@@ -7,7 +7,7 @@
  *                                   <- challenge{nonce, coordinator}      (members only)
  *   auth{signature of Auth}         ->
  *                                   <- welcome{spec, specHash, status}
- *   submit{id, kind, payload, sig}  ->
+ *   submit{id, kind, payload, sig}  ->                                    (ceremony messages; Propose and Vote once FINALIZED)
  *                                   <- receipt{id, receipt} | error{id, code, path, expected}
  *   transcript{id, fromSeq}         ->
  *                                   <- transcript{id, entries}
@@ -69,6 +69,8 @@ export const statusSchema = z.strictObject({
     })
     .nullable(),
   abort: z.strictObject({ by: addressField, reason: z.string() }).nullable(),
+  /** Once FINALIZED: the current revision (0 = genesis) and the proposals open for votes. */
+  governance: z.strictObject({ revision: intField(0), open: z.array(hash32Field) }).nullable(),
 });
 export type CeremonyStatus = z.infer<typeof statusSchema>;
 

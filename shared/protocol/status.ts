@@ -30,5 +30,12 @@ export function statusOf(spec: CeremonySpec, specHash: Hex32, state: CeremonySta
     deadlineMs,
     assembly: state.assembly === null || state.revealHead === null ? null : { transcriptHead: state.revealHead, ...state.assembly.hashes },
     abort: state.abort,
+    governance:
+      state.governance === null
+        ? null
+        : {
+            revision: state.governance.revisions.length - 1,
+            open: state.governance.proposals.filter((proposal) => proposal.status === 'open').map((proposal) => proposal.hash),
+          },
   };
 }

@@ -1,18 +1,21 @@
 /**
  * Transcript entries (DESIGN.md §4): entry n = {seq, prevHash, kind, member, payload, signature},
  * hash = keccak256(JCS(entry)), prevHash of entry 0 = 32 zero bytes. `payload` is the EIP-712 value the
- * `signature` signs (for Reveal, plus the contribution whose hash it signs). Member entries are
- * signed by the member's identity; Abort entries by the coordinator.
+ * `signature` signs (for Reveal, plus the contribution whose hash it signs; for Propose, the change).
+ * Member entries are signed by the member's identity; Abort and Expire entries by the coordinator.
+ * After FINALIZED the same transcript continues with governance (DESIGN.md §7): Propose, Vote, Expire.
  */
 import { z } from 'zod';
 import { hashCanonical } from '../hash/keccak.js';
 import type { Hex32 } from '../hash/hex.js';
 import { addressField, hash32Field, intField, signatureField } from '../validation/fields.js';
 import { contributionSchema } from '../ceremony/contribution.js';
+import { changeSchema } from '../governance/change.js';
 import { typedDigest } from '../eip712/sign.js';
 
 const ceremonyFields = { ceremonyId: z.string().max(64), specHash: hash32Field };
 const reasonField = z.string().min(1).max(500);
+const consortiumFields = { ...ceremonyFields, genesisHash: hash32Field, revision: intField(0) };
 
 /** The payload schema of each entry kind. */
 export const payloadSchemas = {
@@ -30,18 +33,29 @@ export const payloadSchemas = {
   }),
   Reject: z.strictObject({ ...ceremonyFields, reason: reasonField }),
   Abort: z.strictObject({ ...ceremonyFields, reason: reasonField }),
+  Propose: z.strictObject({
+    ...consortiumFields,
+    changeHash: hash32Field,
+    activationBlock: intField(0),
+    /** Unix seconds. */
+    votingDeadline: intField(1),
+    change: changeSchema,
+  }),
+  Vote: z.strictObject({ ...consortiumFields, proposalHash: hash32Field, approve: z.boolean() }),
+  Expire: z.strictObject({ ...ceremonyFields, proposalHash: hash32Field }),
 } as const;
 
 /** What a transcript entry records. */
 export type EntryKind = keyof typeof payloadSchemas;
-/** The entry kinds a member may submit (Abort is the coordinator's). */
-export const MEMBER_ENTRY_KINDS = ['Accept', 'Commit', 'Reveal', 'Approve', 'Reject'] as const satisfies readonly EntryKind[];
+/** The entry kinds a member may submit (Abort and Expire are the coordinator's). */
+export const MEMBER_ENTRY_KINDS = ['Accept', 'Commit', 'Reveal', 'Approve', 'Reject', 'Propose', 'Vote'] as const satisfies readonly EntryKind[];
 export type MemberEntryKind = (typeof MEMBER_ENTRY_KINDS)[number];
 
 /** The payload of an entry of kind K. */
 export type Payload<K extends EntryKind> = z.infer<(typeof payloadSchemas)[K]>;
 
-function entrySchema<K extends EntryKind>(kind: K) {
+/** The schema of one transcript entry of kind K (a revision artifact embeds Propose and Vote entries). */
+export function entrySchema<K extends EntryKind>(kind: K) {
   return z.strictObject({
     seq: intField(0),
     prevHash: hash32Field,
@@ -60,6 +74,9 @@ export const transcriptEntrySchema = z.discriminatedUnion('kind', [
   entrySchema('Approve'),
   entrySchema('Reject'),
   entrySchema('Abort'),
+  entrySchema('Propose'),
+  entrySchema('Vote'),
+  entrySchema('Expire'),
 ]);
 export type TranscriptEntry = z.infer<typeof transcriptEntrySchema>;
 
@@ -73,7 +90,7 @@ export type SignedMessage = { [K in EntryKind]: { kind: K; payload: Payload<K> }
 
 /**
  * The EIP-712 digest a message's signature signs: its payload as the typed message of its kind, less
- * a Reveal's contribution (which the Reveal signs by hash). Entries are messages too.
+ * a Reveal's contribution and a Propose's change (which they sign by hash). Entries are messages too.
  */
 export function messageDigest(message: SignedMessage): Uint8Array {
   switch (message.kind) {
@@ -91,5 +108,13 @@ export function messageDigest(message: SignedMessage): Uint8Array {
       return typedDigest('Reject', message.payload);
     case 'Abort':
       return typedDigest('Abort', message.payload);
+    case 'Propose': {
+      const { change: _change, ...value } = message.payload;
+      return typedDigest('Propose', value);
+    }
+    case 'Vote':
+      return typedDigest('Vote', message.payload);
+    case 'Expire':
+      return typedDigest('Expire', message.payload);
   }
 }

@@ -16,6 +16,9 @@ import { expectThrows } from '../../helpers/errors.js';
 const KINDS = Object.keys(TYPED_MESSAGES) as TypedMessageKind[];
 const CURVE_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
+/** A field value: EIP-712 string, bytes32 and address as text, uint256 as a number, bool as a boolean. */
+type FieldValue = string | number | boolean;
+
 /** ethers' types object for one kind, as a mutable copy. */
 function typesOf(kind: TypedMessageKind): Record<string, TypedDataField[]> {
   return { [kind]: TYPED_MESSAGES[kind].map((field) => ({ name: field.name, type: field.type })) };
@@ -23,11 +26,12 @@ function typesOf(kind: TypedMessageKind): Record<string, TypedDataField[]> {
 
 /** A value of `kind` with random field values (fresh bytes32s and addresses, a small uint). */
 function randomValue<K extends TypedMessageKind>(kind: K): TypedValue<K> {
-  const value: Record<string, string | number> = {};
+  const value: Record<string, FieldValue> = {};
   for (const field of TYPED_MESSAGES[kind]) {
     if (field.type === 'bytes32') value[field.name] = toHex(randomBytes(32));
     else if (field.type === 'address') value[field.name] = addressOf(randomSecretKey());
     else if (field.type === 'uint256') value[field.name] = randomBytes(2).readUInt16BE(0);
+    else if (field.type === 'bool') value[field.name] = (randomBytes(1)[0] as number) % 2 === 1;
     else value[field.name] = `concord-${field.name}-${randomBytes(4).toString('hex')}`;
   }
   return value as TypedValue<K>;
@@ -96,19 +100,20 @@ describe('typedDigest agrees with ethers', () => {
 });
 
 // An EIP-712 encoder written out by hand for the field types Concord uses, independent of ethers.
-function encodeField(type: string, value: string | number): Uint8Array {
+function encodeField(type: string, value: FieldValue): Uint8Array {
   if (type === 'string') return keccak_256(utf8ToBytes(String(value)));
   if (type === 'bytes32') return fromHex(String(value));
+  if (type === 'bool') value = value === true ? 1 : 0;
   const word = new Uint8Array(32);
   const bytes = type === 'address' ? fromHex(String(value).toLowerCase()) : fromHex(`0x${BigInt(value).toString(16).padStart(64, '0')}`);
   word.set(bytes, 32 - bytes.length);
   return word;
 }
 
-function digestByHand(kind: TypedMessageKind, value: Record<string, string | number>): string {
+function digestByHand(kind: TypedMessageKind, value: Record<string, FieldValue>): string {
   const fields = TYPED_MESSAGES[kind];
   const typeString = `${kind}(${fields.map((field) => `${field.type} ${field.name}`).join(',')})`;
-  const structHash = keccak_256(concatBytes(keccak_256(utf8ToBytes(typeString)), ...fields.map((field) => encodeField(field.type, value[field.name] as string | number))));
+  const structHash = keccak_256(concatBytes(keccak_256(utf8ToBytes(typeString)), ...fields.map((field) => encodeField(field.type, value[field.name] as FieldValue))));
   const domainSeparator = keccak_256(
     concatBytes(keccak_256(utf8ToBytes('EIP712Domain(string name,string version)')), keccak_256(utf8ToBytes('Concord')), keccak_256(utf8ToBytes('1'))),
   );
@@ -119,7 +124,7 @@ describe('typedDigest agrees with EIP-712 written out by hand', () => {
   for (const kind of KINDS) {
     it(`hashes a ${kind} as keccak256(0x1901 ‖ domainSeparator ‖ hashStruct)`, () => {
       const value = randomValue(kind);
-      expect(toHex(typedDigest(kind, value))).toBe(digestByHand(kind, value as Record<string, string | number>));
+      expect(toHex(typedDigest(kind, value))).toBe(digestByHand(kind, value as Record<string, FieldValue>));
     });
   }
 });
@@ -129,20 +134,21 @@ describe('typedDigest agrees with EIP-712 written out by hand', () => {
 interface GoldenVector {
   kind: TypedMessageKind;
   encodeType: string;
-  value: Record<string, string | number>;
+  value: Record<string, FieldValue>;
   digest: string;
   signature: string;
 }
 const GOLDEN_FILE = fileURLToPath(new URL('../../golden/eip712/typed-messages-v1.json', import.meta.url));
 const GOLDEN_KEY = '0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318';
 
-function goldenValue(kind: TypedMessageKind): Record<string, string | number> {
-  const value: Record<string, string | number> = {};
+function goldenValue(kind: TypedMessageKind): Record<string, FieldValue> {
+  const value: Record<string, FieldValue> = {};
   for (const field of TYPED_MESSAGES[kind]) {
     const label = keccak256(toUtf8Bytes(`concord golden ${kind}.${field.name}`));
     if (field.type === 'bytes32') value[field.name] = label;
     else if (field.type === 'address') value[field.name] = getAddress(`0x${label.slice(-40)}`);
     else if (field.type === 'uint256') value[field.name] = 7;
+    else if (field.type === 'bool') value[field.name] = true;
     else value[field.name] = field.name === 'ceremonyId' ? 'golden-ceremony' : field.name === 'role' ? 'authority' : 'deadline passed';
   }
   return value;
