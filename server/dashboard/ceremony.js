@@ -20,6 +20,7 @@ const short = (hex) => (hex.length > 20 ? `${hex.slice(0, 10)}…${hex.slice(-8)
 
 function duration(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
+  if (s >= 2 * 86400) return `${Math.floor(s / 86400)} days`;
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const sec = s % 60;
@@ -59,6 +60,7 @@ function render() {
     timeline.append(item);
   }
 
+  const names = new Map(status.members.map((member) => [member.identity, member.name]));
   const body = $('members').tBodies[0];
   body.replaceChildren();
   const approvals = new Map(transcript.filter((t) => t.kind === 'Approve').map((t) => [t.member, t.genesisHash]));
@@ -90,6 +92,8 @@ function render() {
     artifactBox.append(el('span', ok ? '  ✓ verified by the coordinator (check it yourself: concord verify)' : `  ✗ does not verify: ${artifact.failures.join('; ')}`, { class: 'verified', 'data-ok': String(ok) }));
   } else artifactBox.textContent = 'not yet signed';
 
+  renderGovernance(view.governance, names);
+
   $('head').textContent = status.head;
   const rows = $('transcript').tBodies[0];
   rows.replaceChildren();
@@ -99,6 +103,42 @@ function render() {
     rows.append(row);
   }
   tick();
+}
+
+/** One line for a change: what a compliance officer needs to recognise it. */
+function describeChange(change, names) {
+  const who = (address) => names.get(address) ?? address;
+  switch (change.kind) {
+    case 'addAuthority': return `add a node for ${who(change.member)}: signer ${change.node.signer}`;
+    case 'removeAuthority': return `remove the node signing as ${change.signer}`;
+    case 'rotateAuthority': return `rotate signer ${change.oldSigner} → ${change.newSigner}`;
+    case 'setBridgeValidators': return `bridge validators: +${change.add.length}, −${change.remove.length}, ${change.requiredSignatures} signatures required`;
+    case 'admitMember': return `admit ${change.name} (${change.identity})`;
+    case 'removeMember': return `remove member ${who(change.identity)}`;
+    case 'setPermissions': return 'change the permission policy';
+    default: return change.kind;
+  }
+}
+
+function renderGovernance(governance, names) {
+  $('governance').hidden = governance === null;
+  if (governance === null) return;
+  $('revision').textContent = String(governance.revision);
+  const rows = $('proposals').tBodies[0];
+  rows.replaceChildren();
+  for (const proposal of [...governance.proposals].reverse()) {
+    const row = el('tr', undefined, { 'data-proposal': proposal.hash });
+    row.append(el('td', short(proposal.hash), { class: 'hash' }));
+    row.append(el('td', `${describeChange(proposal.change, names)} · from block ${proposal.activationBlock}`));
+    row.append(el('td', names.get(proposal.proposer) ?? proposal.proposer));
+    const status = proposal.madeRevision === null ? proposal.status : `${proposal.status} → revision ${proposal.madeRevision}`;
+    row.append(el('td', status, { class: 'state', 'data-state': proposal.status === 'passed' ? 'done' : proposal.status === 'open' ? 'waiting' : 'late' }));
+    row.append(el('td', `${proposal.tally.yes} / ${proposal.tally.no} / ${proposal.tally.threshold}`));
+    row.append(el('td', proposal.status === 'open' ? proposal.notVoted.map((address) => names.get(address) ?? address).join(', ') : ''));
+    const deadlineMs = proposal.votingDeadline * 1000;
+    row.append(el('td', proposal.status === 'open' ? `${time(deadlineMs)} (in ${duration(deadlineMs - (Date.now() + clockSkewMs))})` : time(deadlineMs)));
+    rows.append(row);
+  }
 }
 
 function tick() {

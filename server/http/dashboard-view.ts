@@ -1,14 +1,15 @@
 /**
  * What the dashboard shows of a ceremony, in one read-only view: the public status, the phase
  * timeline with deadlines, the transcript as it grew (kind, member, hash, time), the assembled
- * validators and bridge validators, each member's approved genesis hash, and the artifact with the
- * coordinator's own verification of it. Everything here is public: no key, no password, no salt
+ * validators and bridge validators, each member's approved genesis hash, the artifact with the
+ * coordinator's own verification of it, and after genesis the governance proposals with their tallies. Everything here is public: no key, no password, no salt
  * before its reveal (salts are published by the reveal itself).
  */
 import type { CeremonyStatus } from '../../shared/protocol/messages.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import { hashEntry } from '../../shared/transcript/entry.js';
 import type { CeremonyHost, PhaseWindow } from '../ceremony/host.js';
+import { proposalViews, type ProposalView } from '../../shared/governance/proposal-view.js';
 
 export interface DashboardView {
   consortium: string;
@@ -18,6 +19,8 @@ export interface DashboardView {
   transcript: { seq: number; kind: string; member: string; memberName: string; hash: string; acceptedMs: number; genesisHash: string | null }[];
   assembly: { genesisHash: string; validators: string[]; bridgeValidators: string[]; requiredSignatures: number | null } | null;
   artifact: { available: boolean; verified: boolean | null; failures: string[] };
+  /** After genesis: the current revision and every proposal with its tally and deadline. */
+  governance: { revision: number; proposals: ProposalView[] } | null;
   nowMs: number;
 }
 
@@ -32,6 +35,7 @@ export async function dashboardView(host: CeremonyHost, nowMs: number): Promise<
   const history = host.phaseHistory();
   const assembly = host.assembly();
   const text = host.artifact();
+  const governance = host.governance();
   let check = verified.get(host);
   if (text !== null && check?.text !== text) {
     const report = await verifyArtifact(JSON.parse(text));
@@ -62,6 +66,7 @@ export async function dashboardView(host: CeremonyHost, nowMs: number): Promise<
             requiredSignatures: assembly.bridge?.requiredSignatures ?? null,
           },
     artifact: { available: text !== null, verified: check === undefined ? null : check.ok, failures: check?.failures ?? [] },
+    governance: governance === null ? null : { revision: governance.revisions.length - 1, proposals: proposalViews(governance) },
     nowMs,
   };
 }
