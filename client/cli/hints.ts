@@ -17,6 +17,11 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   ENDPOINT_INVALID: 'give one --endpoint host:port per authority node, each unique and reachable by the other members',
   WRONG_CEREMONY: 'the message belongs to another ceremony or spec: check --ceremony and --spec',
   RATE_LIMITED: 'wait a little and retry; the coordinator limits how fast one connection may send',
+  CHANGE_INVALID: 'the change breaks a consortium rule named in the error; propose a different change',
+  REVISION_MISMATCH: 'the consortium has moved on: run concord proposals to see the current revision, then propose or vote again',
+  PROPOSAL_CLOSED: 'the proposal is no longer open (passed, failed, expired or stale): see concord proposal <hash>',
+  DEADLINE_PASSED: 'the voting deadline has passed: propose again with a later --deadline',
+  REVISION_INVALID: 'do not use this revision: fetch it again (concord revision fetch) and verify the whole chain',
   UNAUTHENTICATED: 'join with your identity keystore so the client can answer the coordinator\'s challenge',
 };
 
