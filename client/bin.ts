@@ -10,7 +10,7 @@ import { status, type StatusOptions } from './commands/status.js';
 import { makeOutput, reportError, type Output } from './cli/output.js';
 import { verify } from './commands/verify.js';
 import { genesisHash } from './commands/genesis-hash.js';
-import { bundle } from './commands/bundle.js';
+import { bundleCommand } from './commands/bundle.js';
 import { backupRecover, backupSplit, parseShareCount } from './commands/backup.js';
 import { registerGovernanceCommands } from './commands/governance.js';
 
@@ -67,21 +67,22 @@ program
   .description('verify a genesis artifact, and revisions after it, offline; exit 0 only if every check holds')
   .argument('<artifact>', 'artifact JSON file')
   .argument('[revisions...]', 'revision files 1..n in order (concord revision fetch), checked as a chain from the artifact')
-  .option('--bundle <folder>', 'also check a member bundle folder against the artifact and its manifest.json')
+  .option('--bundle <folder>', 'also check a member bundle folder against the artifact (for the last revision given, if any) and its manifest.json')
   .action(async (artifact: string, revisions: string[], options: { bundle?: string }) => {
     process.exitCode = await verify(artifact, { ...options, revisions }, output());
   });
 
 program
   .command('bundle')
-  .description("make your deployment bundle from a verified artifact and your own keys: node folders (OpenEthereum and Nethermind configs, keystores, node keys), docker compose files, oracle env files, the public bundle and a manifest")
+  .description("make your deployment bundle from a verified artifact (and the revisions after it) and your own keys: node folders (OpenEthereum and Nethermind configs, keystores, node keys), docker compose files, oracle env files, the public bundle and a manifest")
   .requiredOption('--artifact <file>', 'the genesis artifact (verified first)')
+  .option('--revision <files...>', 'revision files 1..n in order (concord revision fetch): the bundle is for revision n, the chain verified from the artifact first; prints which of your keys and folders are retired')
   .requiredOption('--keys <folder>', 'your ceremony folder, the one holding keys/ (keystores and their password files)')
   .requiredOption('--out <folder>', 'bundle folder to create (refused if it exists; written to a temporary sibling, then renamed)')
   .option('--include-oracle-keys', "write each bridge validator's key into its oracle env file (mode 0600); default: left out, given when the oracle starts", false)
-  .action(async (options: { artifact: string; keys: string; out: string; includeOracleKeys: boolean }) => {
-    const folder = await bundle(options);
-    output().result({ bundle: folder }, [folder]);
+  .action(async (options: { artifact: string; revision?: string[]; keys: string; out: string; includeOracleKeys: boolean }) => {
+    const { revision, ...rest } = options;
+    await bundleCommand({ ...rest, revisions: revision ?? [] }, output());
   });
 
 program

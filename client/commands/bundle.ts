@@ -1,12 +1,18 @@
 /**
- * `concord bundle --artifact <file> --keys <member folder> --out <bundle folder>`: the member's
- * deployment bundle (DESIGN.md §6, shared/bundle/member.ts), made on the member's own machine.
+ * `concord bundle --artifact <file> [--revision <revision files 1..n>] --keys <member folder> --out <bundle folder>`:
+ * the member's deployment bundle (DESIGN.md §6, shared/bundle/member.ts), made on the member's own
+ * machine: for the genesis artifact, or, with revision files, for revision n of the consortium
+ * (DESIGN.md §7; the files `concord revision fetch` saves), built from that revision's consortium.
  *
- * Order, so that a refusal leaves nothing behind: refuse an existing --out; verify the artifact; find
- * which member the key folder belongs to (its authority-0 keystore's address among the reveals);
- * decrypt every keystore with its password file (a missing or wrong password stops here); build the
- * bundle in memory; write it into a fresh temporary sibling folder (mode 0700, secrets 0600); rename
- * that to --out. On any failure the temporary folder is removed. The last line printed is the folder.
+ * Order, so that a refusal leaves nothing behind: refuse an existing --out; verify the artifact, and
+ * the revisions as one chain from it (shared/governance/verify-revisions.ts); find which member the key
+ * folder belongs to (the member that enrolled its `keys/authority-0.json`, or `keys/bridge-0.json` for
+ * a member that never had a node, at any revision); decrypt the keystores that revision uses
+ * (shared/bundle/member-keys.ts: a rotated node's new signer, an added node's keys, never a retired
+ * key) with their password files (a missing or wrong password stops here); build the bundle in memory;
+ * write it into a fresh temporary sibling folder (mode 0700, secrets 0600); rename that to --out. On
+ * any failure the temporary folder is removed. It prints which of the member's keys the chain retired
+ * and which folders of earlier bundles ran them; the last line printed is the folder.
  *
  * A spec with a `permissions` section: the client draws a fresh password and salt for each outside
  * reader this member serves (client/keys/reader-credentials.ts) and the builder writes one credential
@@ -20,49 +26,109 @@ import { getAddress } from 'ethers';
 import { ConcordError } from '../../shared/errors.js';
 import { parseVerifiedArtifact } from '../../shared/artifact/verify.js';
 import type { GenesisArtifact } from '../../shared/artifact/schema.js';
+import type { VerifyFailure } from '../../shared/artifact/verify.js';
 import { parseSpec } from '../../shared/spec/parse.js';
 import { decryptKeystore } from '../../shared/keys/keystore.js';
-import { buildMemberBundle, isWorldReadableBundleFile, type MemberKeyMaterial, type SignerKeyMaterial } from '../../shared/bundle/member.js';
+import type { ConsortiumState } from '../../shared/governance/consortium.js';
+import { verifyRevisionChain } from '../../shared/governance/verify-revisions.js';
+import { buildRevisionMemberBundle, isWorldReadableBundleFile, type RevisionFile, type SignerKeyMaterial } from '../../shared/bundle/member.js';
+import { bundleChainOf } from '../../shared/bundle/bundle-revision.js';
+import { describeRetired, enrolledKeysOf, memberKeyPlan, retiredPathsOf, type KeyRole, type RetiredKey, type RetiredPath } from '../../shared/bundle/member-keys.js';
 import { readersServedBy } from '../../shared/bundle/read-access.js';
 import { MANIFEST_FILE, serializeManifest } from '../../shared/bundle/manifest.js';
 import type { Address } from '../../shared/crypto/secp256k1.js';
 import { keyPaths } from '../keys/ceremony-keys.js';
 import { readerRandomness } from '../keys/reader-credentials.js';
 import { pathExists, readPasswordFile, readText, writeNewFile } from '../io/files.js';
+import type { Output } from '../cli/output.js';
 
 export interface BundleOptions {
   artifact: string;
+  /** Revision files 1..n, in order: the bundle is for revision n. None: the genesis bundle. */
+  revisions?: readonly string[];
   keys: string;
   out: string;
   includeOracleKeys: boolean;
 }
 
-/** Reads and verifies an artifact file; returns it with its exact text. */
-export async function readVerifiedArtifact(path: string): Promise<{ artifact: GenesisArtifact; text: string }> {
-  const text = await readText(path, 'a Concord genesis artifact');
-  return { artifact: await parseVerifiedArtifact(text, path), text };
+/** What `concord bundle` made. */
+export interface BundleResult {
+  out: string;
+  /** The revision the bundle is for (0: genesis). */
+  revision: number;
+  /** The member's keys the chain retired, and the folders and files of earlier bundles that ran them. */
+  retired: RetiredKey[];
+  retiredPaths: RetiredPath[];
 }
 
-/** The member whose key folder this is: the one that enrolled the signer of `keys/authority-0.json`. */
-async function memberOfKeyFolder(artifact: GenesisArtifact, folder: string): Promise<Address> {
-  const path = keyPaths(folder, 'authority', 0).keystore;
-  let address: string;
+/** A verified genesis artifact and revisions 1..n verified as a chain from it, each with its exact text. */
+interface VerifiedChain {
+  artifact: GenesisArtifact;
+  text: string;
+  revisions: RevisionFile[];
+}
+
+function failureList(failures: readonly VerifyFailure[]): string {
+  return failures.map((failure) => `${failure.check} at ${failure.path}`).join('; ');
+}
+
+function parseJson(text: string, path: string, code: 'ARTIFACT_INVALID' | 'REVISION_INVALID', what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConcordError(code, path, `JSON text holding ${what}`);
+  }
+}
+
+/** Reads and verifies the artifact and the revision files (as one chain from it). */
+async function readVerifiedChain(artifactPath: string, revisionPaths: readonly string[]): Promise<VerifiedChain> {
+  const text = await readText(artifactPath, 'a Concord genesis artifact');
+  if (revisionPaths.length === 0) return { artifact: await parseVerifiedArtifact(text, artifactPath), text, revisions: [] };
+  const texts = await Promise.all(revisionPaths.map((path) => readText(path, 'a Concord revision artifact')));
+  const report = await verifyRevisionChain(
+    parseJson(text, artifactPath, 'ARTIFACT_INVALID', 'a Concord genesis artifact'),
+    texts.map((revision, i) => parseJson(revision, revisionPaths[i] as string, 'REVISION_INVALID', 'a Concord revision artifact')),
+  );
+  if (report.consortium === null || report.genesis === null) throw new ConcordError('ARTIFACT_INVALID', artifactPath, `an artifact that verifies (${failureList(report.failures)})`);
+  if (!report.ok) {
+    const at = Number(/^revisions\[(\d+)\]/.exec(report.failures[0]?.path ?? '')?.[1] ?? 0);
+    throw new ConcordError('REVISION_INVALID', revisionPaths[at] as string, `revision ${at + 1}, verifying as a chain from the artifact and the revisions before it (${failureList(report.failures)})`);
+  }
+  return { artifact: report.genesis, text, revisions: report.revisions.map((artifact, i) => ({ artifact, text: texts[i] as string })) };
+}
+
+/** The address a keystore v3 file says it holds (read, not decrypted). */
+async function keystoreAddress(path: string): Promise<Address> {
   try {
     const parsed = JSON.parse(await readText(path, 'a keystore v3 JSON file')) as { address?: unknown };
     if (typeof parsed.address !== 'string') throw new Error('no address');
-    address = getAddress(parsed.address.startsWith('0x') ? parsed.address : `0x${parsed.address}`);
+    return getAddress(parsed.address.startsWith('0x') ? parsed.address : `0x${parsed.address}`);
   } catch (error) {
     if (error instanceof ConcordError) throw error;
     throw new ConcordError('KEYSTORE_INVALID', path, 'a keystore v3 JSON file with its address');
   }
-  for (const entry of artifact.transcript) {
-    if (entry.kind === 'Reveal' && entry.payload.contribution.authorities[0]?.signer === address) return entry.member;
+}
+
+/**
+ * The member whose key folder this is: the one that enrolled the key of `keys/authority-0.json` (its
+ * first node's signer; `keys/bridge-0.json` for a member that never had a node) in any revision of
+ * `history`. Only that file is read here; every key the bundle uses is checked by the builder.
+ */
+async function memberOfKeyFolder(history: readonly ConsortiumState[], folder: string): Promise<Address> {
+  const authority = keyPaths(folder, 'authority', 0).keystore;
+  const bridge = keyPaths(folder, 'bridge', 0).keystore;
+  const role: KeyRole = !(await pathExists(authority)) && (await pathExists(bridge)) ? 'bridge' : 'authority';
+  const path = role === 'authority' ? authority : bridge;
+  const address = await keystoreAddress(path);
+  const enrolled = enrolledKeysOf(history).find((key) => key.role === role && key.index === 0 && key.address === address);
+  if (enrolled === undefined) {
+    throw new ConcordError('KEYSTORE_INVALID', path, `the keystore of a ${role === 'authority' ? 'signer' : 'bridge validator'} this artifact enrolled (is --keys the ceremony folder of a member?)`);
   }
-  throw new ConcordError('KEYSTORE_INVALID', path, 'the keystore of a signer this artifact enrolled (is --keys the ceremony folder of a member?)');
+  return enrolled.member;
 }
 
 /** Decrypts one enrolled key with its password file. */
-async function openKey(folder: string, role: 'authority' | 'node' | 'bridge', index: number): Promise<SignerKeyMaterial> {
+async function openKey(folder: string, role: KeyRole, index: number): Promise<SignerKeyMaterial> {
   const paths = keyPaths(folder, role, index);
   const keystoreJson = await readText(paths.keystore, 'a keystore v3 JSON file');
   const password = await readPasswordFile(paths.password);
@@ -70,31 +136,39 @@ async function openKey(folder: string, role: 'authority' | 'node' | 'bridge', in
   return { keystoreJson, password, secretKey };
 }
 
-/** Builds and writes the bundle; returns the folder it made. */
-export async function bundle(options: BundleOptions): Promise<string> {
+/** Builds and writes the bundle; returns what it made. */
+export async function makeBundle(options: BundleOptions): Promise<BundleResult> {
   const out = resolve(options.out);
   const refuseExisting = async (): Promise<void> => {
     if (await pathExists(out)) throw new ConcordError('FILE_EXISTS', out, 'a bundle folder that does not exist yet (Concord never overwrites keys)');
   };
   await refuseExisting();
-  const artifactPath = resolve(options.artifact);
-  const { artifact, text } = await readVerifiedArtifact(artifactPath);
-  const spec = parseSpec(artifact.spec, 'artifact.spec');
+  const chain = await readVerifiedChain(resolve(options.artifact), (options.revisions ?? []).map((path) => resolve(path)));
+  const spec = parseSpec(chain.artifact.spec, 'artifact.spec');
+  const { latest, history } = bundleChainOf(chain.artifact, spec, chain.revisions.map((file) => file.artifact));
   const folder = resolve(options.keys);
-  const member = await memberOfKeyFolder(artifact, folder);
-  const specMember = spec.members.find((m) => m.identity === member);
-  if (specMember === undefined) throw new ConcordError('NOT_A_MEMBER', 'artifact.spec.members', `a member with identity ${member}`);
+  const member = await memberOfKeyFolder(history, folder);
+  const plan = memberKeyPlan(history, member);
 
-  const keys: { authority: SignerKeyMaterial[]; node: Uint8Array[]; bridge: Uint8Array[] } = { authority: [], node: [], bridge: [] };
-  for (let i = 0; i < specMember.authorityNodes; i++) {
-    keys.authority.push(await openKey(folder, 'authority', i));
-    keys.node.push((await openKey(folder, 'node', i)).secretKey);
+  // Only the keys the revision uses are decrypted: retired keys may have lost their passwords.
+  const keys = { authority: new Map<number, SignerKeyMaterial>(), node: new Map<number, Uint8Array>(), bridge: new Map<number, Uint8Array>() };
+  for (const slot of plan.nodes) {
+    keys.authority.set(slot.signerIndex, await openKey(folder, 'authority', slot.signerIndex));
+    keys.node.set(slot.index, (await openKey(folder, 'node', slot.index)).secretKey);
   }
-  for (let i = 0; i < specMember.bridgeValidators; i++) keys.bridge.push((await openKey(folder, 'bridge', i)).secretKey);
-  const material: MemberKeyMaterial = keys;
+  for (const slot of plan.bridge) keys.bridge.set(slot.index, (await openKey(folder, 'bridge', slot.index)).secretKey);
 
-  const readers = readerRandomness(readersServedBy(spec, specMember.name).map((reader) => reader.name));
-  const built = buildMemberBundle({ artifact, artifactText: text, spec, member, keys: material, includeOracleKeys: options.includeOracleKeys, readerRandomness: readers });
+  const readers = readerRandomness(readersServedBy(latest.spec, plan.member.name).map((reader) => reader.name));
+  const built = buildRevisionMemberBundle({
+    artifact: chain.artifact,
+    artifactText: chain.text,
+    revisions: chain.revisions,
+    spec,
+    member,
+    keys,
+    includeOracleKeys: options.includeOracleKeys,
+    readerRandomness: readers,
+  });
 
   await mkdir(dirname(out), { recursive: true });
   const temporary = join(dirname(out), `.${basename(out)}.partial-${randomBytes(6).toString('hex')}`);
@@ -112,5 +186,24 @@ export async function bundle(options: BundleOptions): Promise<string> {
     await rm(temporary, { recursive: true, force: true });
     throw error;
   }
-  return out;
+  return { out, revision: built.revision, retired: built.retired, retiredPaths: retiredPathsOf(built.retired) };
+}
+
+/** Builds and writes the bundle; returns the folder it made. */
+export async function bundle(options: BundleOptions): Promise<string> {
+  return (await makeBundle(options)).out;
+}
+
+/** `concord bundle`: makes the bundle, prints the retired keys and folders, and the folder last. */
+export async function bundleCommand(options: BundleOptions, output: Output): Promise<void> {
+  const made = await makeBundle(options);
+  const lines =
+    made.revision === 0
+      ? []
+      : [
+          `OK bundle for revision ${made.revision}, from the artifact and ${made.revision} revision(s) verified as one chain`,
+          ...made.retired.map((key) => `  retired key     ${key.keyFile} (${key.address}): ${describeRetired(key)}`),
+          ...made.retiredPaths.map((retired) => `  retired folder  ${retired.path} of bundles before revision ${retired.revision}: not in this bundle; stop what runs from it`),
+        ];
+  output.result({ bundle: made.out, revision: made.revision, retired: made.retired, retiredPaths: made.retiredPaths }, [...lines, made.out]);
 }

@@ -12,6 +12,7 @@
  *   set-bridge-validators  [--keys <folder> --add-own n] [--remove <address>]… [--required-signatures n]
  *   admit-member           --admission <file made by the candidate's `concord admission prepare`> --activation-block n
  *   remove-member          --member <identity address> --activation-block n
+ *   set-permissions        --policy <file.json: the new `permissions` section, in the spec's format>
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -25,6 +26,8 @@ import { changeSchema, type Change } from '../../shared/governance/change.js';
 import { memberOf, type ConsortiumMember } from '../../shared/governance/consortium.js';
 import { currentConsortium } from '../../shared/governance/proposals.js';
 import { signGovernancePop, type PopContext } from '../../shared/governance/pop.js';
+import { permissionsSchema } from '../../shared/permissioning/schema.js';
+import { readJson } from '../io/files.js';
 import { scryptParams } from '../keys/kdf.js';
 import type { Output } from '../cli/output.js';
 import { loadOrCreateKey } from './governance-keys.js';
@@ -38,6 +41,7 @@ export const PROPOSAL_KINDS = {
   'set-bridge-validators': 'setBridgeValidators',
   'admit-member': 'admitMember',
   'remove-member': 'removeMember',
+  'set-permissions': 'setPermissions',
 } as const;
 
 /** A kind as the CLI names it. */
@@ -56,6 +60,7 @@ export interface ProposeOptions extends MemberOptions {
   requiredSignatures?: string;
   admission?: string;
   member?: string;
+  policy?: string;
 }
 
 /** A whole number ≥ `min` from a command-line flag. */
@@ -140,6 +145,10 @@ async function changeFor(kind: ProposalKind, session: MemberSession, me: Consort
     }
     case 'remove-member':
       return { kind: 'removeMember', identity: address(options.member, '--member') };
+    case 'set-permissions': {
+      const path = resolve(required(options.policy, '--policy', "a JSON file holding the new permissions section, in the spec's format"));
+      return { kind: 'setPermissions', permissions: parseWith(permissionsSchema, await readJson(path, 'a permissions section'), 'FILE_INVALID', path) };
+    }
   }
 }
 

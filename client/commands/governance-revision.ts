@@ -2,7 +2,8 @@
  * `concord revision fetch <n> --out <file>`: fetches the genesis artifact (or uses the member's own,
  * `--artifact`) and revisions 1..n from the coordinator, verifies them as one chain offline
  * (shared/governance/verify-revisions.ts), and only then saves revision n. It prints what the revision
- * changed and the bridge owner's exact calls; with `--keys`, which of the member's local keys the
+ * changed, the bridge owner's exact calls and the permission contract transactions anyone may submit;
+ * with `--keys`, which of the member's local keys the
  * revision retired (a removed node's signer and p2p key, a rotated signer, a removed bridge validator):
  * those keys and any bundle folder made for them are no longer part of the chain.
  */
@@ -66,6 +67,14 @@ function bridgeCallLines(revision: RevisionArtifact): string[] {
   ];
 }
 
+function contractCallLines(revision: RevisionArtifact): string[] {
+  if (revision.contractCalls.length === 0) return [];
+  return [
+    `  contract calls  ${revision.contractCalls.length}, for anyone to send in this order to the permission contract ${revision.contractCalls[0]?.target} (a member identity may always call it):`,
+    ...revision.contractCalls.map((call) => `    nonce ${call.nonce} ${call.function.replace(/\(.*\)$/, '')}, signed by ${call.signers.join(', ')}: calldata ${call.calldata}`),
+  ];
+}
+
 /** Fetches, verifies and saves revision `n`; returns the exit code (1 if the chain does not verify). */
 export async function revisionFetch(nText: string, options: RevisionFetchOptions, output: Output): Promise<number> {
   const n = wholeNumber(nText, 'n', 1);
@@ -85,12 +94,13 @@ export async function revisionFetch(nText: string, options: RevisionFetchOptions
   const out = resolve(options.out);
   await writeNewFile(out, texts[n - 1] as string, false);
   const retired = options.keys === undefined ? [] : retiredKeys(await folderKeys(resolve(options.keys)), report.consortium);
-  output.result({ ok: true, revision: n, out, validators: revision.validators, bridge: revision.bridge, bridgeCalls: revision.bridgeCalls, retired: retired.map(({ path, role, index, address }) => ({ path, role, index, address })) }, [
+  output.result({ ok: true, revision: n, out, validators: revision.validators, bridge: revision.bridge, bridgeCalls: revision.bridgeCalls, contractCalls: revision.contractCalls, retired: retired.map(({ path, role, index, address }) => ({ path, role, index, address })) }, [
     `OK revision ${n}, verified as a chain from the genesis artifact (${report.revisions.length} revision(s), every signature checked); saved ${out}`,
     `  change          ${revision.proposal.payload.change.kind}, proposed by ${revision.proposal.member}, ${revision.votes.filter((v) => v.payload.approve).length} yes-vote(s)`,
     `  validators      ${revision.validators.length} from block ${report.consortium.schedule.lists.at(-1)?.fromBlock ?? 0}: ${revision.validators.join(', ')}`,
     ...(revision.bridge === null ? [] : [`  bridge          ${revision.bridge.requiredSignatures} of ${revision.bridge.validators.length}: ${revision.bridge.validators.join(', ')}`]),
     ...bridgeCallLines(revision),
+    ...contractCallLines(revision),
     ...retired.map((key) => `  retired         ${key.path} (${key.address}): not in revision ${n}; ${RETIRED_USE[key.role](key.index)}`),
   ]);
   return EXIT.ok;

@@ -32,6 +32,11 @@ export function describeChange(change: Change, names: Map<Address, string>): str
       return `admit ${change.name} (${change.identity}) with ${change.nodes.length} authority node(s) and ${change.bridgeValidators.length} bridge validator(s)`;
     case 'removeMember':
       return `remove the member ${name(change.identity)} with its nodes and bridge validators`;
+    case 'setPermissions': {
+      const { transact, create, unlisted, deployers, read } = change.permissions;
+      const list = (grantees: readonly string[]): string => grantees.join(', ') || 'nobody';
+      return `set the permission policy: transact ${list(transact)}; create ${list(create)}; everyone else ${unlisted}; ${deployers.length} deployer(s), ${read.peers.length} listed peer(s), ${read.readers.length} outside reader(s)`;
+    }
   }
 }
 

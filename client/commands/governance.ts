@@ -3,7 +3,7 @@
  *   concord propose <kind> …          propose a change (new keys made locally, with their PoPs)
  *   concord proposals                 every proposal with its tally, who has not voted, its deadline
  *   concord proposal <hash>           one proposal with its change and votes
- *   concord vote <hash> --yes|--no    a signed vote
+ *   concord vote <hash> --yes|--no    a signed vote (a yes also signs the proposal's permission contract changes)
  *   concord revision fetch <n>        fetch, verify as a chain, save; with --keys, which keys are retired
  *   concord admission prepare         (a candidate company) its keys and the admitMember change to hand to a member
  */
@@ -54,6 +54,7 @@ export function registerGovernanceCommands(program: Command, output: () => Outpu
     .option('--required-signatures <n>', 'set-bridge-validators: bridge signatures required after the change (default: unchanged)')
     .option('--admission <file>', "admit-member: the candidate's file from concord admission prepare")
     .option('--member <address>', 'remove-member: the identity of the member to remove')
+    .option('--policy <file.json>', "set-permissions: the new permissions section (the spec's format: read, transact, create, unlisted, deployers)")
     .addOption(lightKdf())
     .action((kind: string, options: ProposeOptions) => propose(kind, options, output()));
 

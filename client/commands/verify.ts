@@ -1,13 +1,16 @@
 /**
  * `concord verify <artifact> [revision-1 …] [--bundle <folder>]`: offline verification of a genesis
  * artifact, of revision artifacts as a chain from it (governance-verify.ts) and, with --bundle, of a
- * member bundle folder against it (shared/bundle/verify-bundle.ts). Exit 0 only if every check holds;
- * otherwise a readable list of what failed.
+ * member bundle folder against it, or against the last revision given once the chain verified
+ * (shared/bundle/verify-bundle.ts). Exit 0 only if every check holds; otherwise a readable list of
+ * what failed.
  */
 import { resolve } from 'node:path';
 import { verifyArtifact, type VerifyFailure } from '../../shared/artifact/verify.js';
 import { parseSpec } from '../../shared/spec/parse.js';
-import { verifyMemberBundle } from '../../shared/bundle/verify-bundle.js';
+import { verifyRevisionMemberBundle } from '../../shared/bundle/verify-bundle.js';
+import { revisionArtifactSchema } from '../../shared/governance/revision.js';
+import { parseWith } from '../../shared/validation/zod.js';
 import { describePolicy } from '../../shared/permissioning/describe.js';
 import { readFolderFiles, readJson } from '../io/files.js';
 import { EXIT, type Output } from '../cli/output.js';
@@ -58,15 +61,18 @@ export async function verify(artifactPath: string, options: VerifyOptions, outpu
   }
   const folder = resolve(options.bundle);
   const files = await readFolderFiles(folder);
-  const failures = verifyMemberBundle(artifact, spec, files);
+  // The chain verified above: the bundle is checked against its last revision.
+  const revisions = await Promise.all((options.revisions ?? []).map(async (file) => parseWith(revisionArtifactSchema, await readJson(resolve(file), 'a Concord revision artifact'), 'REVISION_INVALID', resolve(file))));
+  const failures = verifyRevisionMemberBundle(artifact, revisions, spec, files);
   if (failures.length > 0) {
     output.result({ ...summary, ok: false, bundle: folder, failures }, [...human, ...failureLines(folder, failures)]);
     return EXIT.verifyFailed;
   }
-  output.result({ ...summary, bundle: folder, bundleFiles: files.length }, [
+  const approved = revisions.length === 0 ? 'as the artifact approved' : `as revision ${revisions.length} lists, node folders as revision ${revisions.length} runs them`;
+  output.result({ ...summary, bundle: folder, bundleRevision: revisions.length, bundleFiles: files.length }, [
     ...human,
     `OK ${folder}`,
-    `  bundle          ${files.length} files: every one in manifest.json with its sha-256, secrets at 0600, public files as the artifact approved`,
+    `  bundle          ${files.length} files: every one in manifest.json with its sha-256, secrets at 0600, public files ${approved}`,
   ]);
   return EXIT.ok;
 }

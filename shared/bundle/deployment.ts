@@ -17,8 +17,9 @@ export interface NodePorts {
 }
 
 /**
- * The ports of a member's node `index` (0-based, in the member's own node order): p2p on the port of
- * its agreed endpoint (the port every other node dials, in its enode), RPC and WebSocket on base + i.
+ * The ports of a member's node `index` (its folder's: the member's own node order at genesis, its p2p
+ * key's index at any revision, shared/bundle/member-keys.ts): p2p on the port of its agreed endpoint
+ * (the port every other node dials, in its enode), RPC and WebSocket on base + i.
  */
 export function nodePorts(deployment: Deployment, index: number, endpoint: string): NodePorts {
   return { p2p: Number(endpoint.slice(endpoint.lastIndexOf(':') + 1)), rpc: deployment.rpcPortBase + index, ws: deployment.wsPortBase + index };

@@ -1,13 +1,18 @@
 /**
  * A member's deployment bundle (DESIGN.md §6), built only by that member's client, from the verified
- * artifact and its own keys (decrypted by the caller; this file stays pure). Layout:
+ * artifact, the revisions verified after it (DESIGN.md §7; none for the genesis bundle) and its own keys
+ * (decrypted by the caller; this file stays pure). One builder for both: the genesis artifact is
+ * revision 0 (shared/bundle/bundle-revision.ts), the bundle is for the last revision given, built from
+ * that revision's consortium, chain spec, enodes and bridge set. Layout:
  *
- *   artifact.json                   the artifact, byte for byte
+ *   artifact.json                   the genesis artifact, byte for byte
+ *   revisions/revision-<n>.json     revisions 1..n, byte for byte (a bundle for revision n ≥ 1 only)
  *   README.md                       this member's nodes, ports and files; how to start
  *   docker-compose.yml              all the member's nodes with spec.chain.clients[0]
  *   docker-compose.<client>.yml     the same nodes with each other client (run one per node, never two)
  *   public/…                        the public bundle (shared/bundle/public.ts), byte-identical
- *   node-<i>/                       authority node i of the member (its own order, keys/authority-<i>)
+ *   node-<i>/                       the member's authority node whose p2p key is keys/node-<i> (its node
+ *                                   order at genesis; a name kept across revisions: member-keys.ts)
  *     chain-spec.json               = public/chain-spec.json
  *     reserved-peers                the other N-1 enodes, one per line (OpenEthereum)
  *     static-nodes.json             the same as a JSON array (Nethermind Init.StaticNodesPath)
@@ -18,11 +23,12 @@
  *     keystore/<chain name>/<address>.json  0600  the signer keystore, as the member's folder holds it:
  *                                   OpenEthereum reads `<keys_path>/<chain name>/`, Nethermind the same
  *                                   folder as KeyStore.KeyStoreDirectory (file name holds the address)
- *   oracle/bridge-<i>.env           bridge validator i's oracle env (0600 if it holds the key)
+ *   oracle/bridge-<i>.env           the oracle env of the bridge validator keys/bridge-<i> (0600 if it holds the key)
  *   manifest.json                   written by the client: every file above with its sha-256
  *
- * A spec with a `permissions` section (read access, shared/bundle/read-access.ts) adds, and changes
- * nothing else but the peer lists (the other N-1 authority enodes, then `read.peers`) and the READMEs:
+ * A spec with a `permissions` section (read access, shared/bundle/read-access.ts; the policy in force at
+ * the revision) adds, and changes nothing else but the peer lists (the other N-1 authority enodes, then
+ * `read.peers`) and the READMEs:
  *   node-<i>/jsonrpc.filter         the JSON-RPC calls Nethermind allows (`JsonRpc.CallsFilterFilePath`)
  *   firewall/p2p.nft                nftables: each p2p port admits only the other authority nodes and
  *                                   the listed peers (shared/bundle/p2p-firewall.ts)
@@ -33,38 +39,36 @@
  *
  * Peer lists hold the other N-1 enodes, not all N: DESIGN.md §6 ("every other authority's enode"), and
  * a node never needs to dial itself. The public bundle keeps the full list of N.
+ *
+ * A bundle for revision n ≥ 1 also names, in its README, the member's keys the chain retired (a removed
+ * node's signer and p2p key, a rotated-out signer, a removed bridge validator) and the folders of earlier
+ * bundles that ran them; the builder returns the same list for the CLI to print.
  */
 import { ConcordError, joinPath } from '../errors.js';
-import { addressOf, publicKeyOf, type Address } from '../crypto/secp256k1.js';
-import { toHex } from '../hash/hex.js';
+import { canonicalize } from '../canonical/jcs.js';
+import { addressOf, type Address } from '../crypto/secp256k1.js';
 import type { GenesisArtifact } from '../artifact/schema.js';
-import type { Contribution } from '../ceremony/contribution.js';
 import type { CeremonySpec } from '../spec/schema.js';
-import { formatEnode } from '../p2p/enode.js';
-import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import type { RevisionArtifact } from '../governance/revision.js';
+import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { buildManifest, type AnyBundleFile, type BundleManifest } from './manifest.js';
-import { buildPublicBundle, PUBLIC_FILES, serializeReservedPeers, serializeStaticNodes, type PublicBundle } from './public.js';
-import { deploymentOf, nodePorts, type NodePorts } from './deployment.js';
-import { buildOpenEthereumConfig } from './openethereum-config.js';
-import { buildNethermindConfig } from './nethermind-config.js';
-import { buildComposeFile, CONTAINER_PATHS, type ComposeNode } from './docker-compose.js';
+import { PUBLIC_FILES } from './public.js';
+import { ARTIFACT_FILE, bundleChainOf, publicBundleOf, revisionFilePath } from './bundle-revision.js';
+import { deploymentOf } from './deployment.js';
+import { buildComposeFile } from './docker-compose.js';
 import { buildOracleEnv, ORACLE_KEY_VARIABLE, oracleEnvPath } from './oracle-env.js';
 import { buildMemberReadme, composeFileName } from './operator-readme.js';
-import { peerEnodes, readersServedBy, RPC_FILTER_FILE, serializeRpcFilter } from './read-access.js';
-import { buildP2pFirewall, firewallTableName, P2P_FIREWALL_FILE, portAdmissions, type FirewallNode } from './p2p-firewall.js';
-import { buildReaderProxyFiles, defaultProxyListen, READER_PROXY_CONTAINER_PATHS, READER_PROXY_FILES, READER_PROXY_IMAGE, READER_PROXY_LISTEN_VARIABLE } from './reader-proxy.js';
-import { readerCredentialPath, READERS_FOLDER, type ReaderRandomness } from './reader-credential.js';
-import type { ComposeReaderProxy } from './docker-compose.js';
-import type { MemberReadAccess } from './read-access-readme.js';
+import { READER_PROXY_FILES } from './reader-proxy.js';
+import { READERS_FOLDER, type ReaderRandomness } from './reader-credential.js';
+import { keyFile, memberKeyPlan, type RetiredKey } from './member-keys.js';
+import { addNodeFolder, checkPortClashes, type SignerKeyMaterial } from './member-node.js';
+import { addReadAccess } from './member-read-access.js';
 
-/** An authority node's signer: its keystore as the member's folder holds it, the password, the key. */
-export interface SignerKeyMaterial {
-  keystoreJson: string;
-  password: string;
-  secretKey: Uint8Array;
-}
+export type { SignerKeyMaterial } from './member-node.js';
+/** Re-exported: the public bundle is part of every member bundle (client/ceremony/participate.ts rebuilds it too). */
+export { publicBundleOf } from './bundle-revision.js';
 
-/** The member's decrypted keys, by role, in the member's own index order. */
+/** The member's decrypted genesis keys, by role, in the member's own index order. */
 export interface MemberKeyMaterial {
   authority: readonly SignerKeyMaterial[];
   /** p2p node keys. */
@@ -73,6 +77,14 @@ export interface MemberKeyMaterial {
   bridge: readonly Uint8Array[];
 }
 
+/** The member's decrypted keys by role and index in its folder (`keys/<role>-<index>.json`): those the revision uses. */
+export interface MemberKeyring {
+  authority: ReadonlyMap<number, SignerKeyMaterial>;
+  node: ReadonlyMap<number, Uint8Array>;
+  bridge: ReadonlyMap<number, Uint8Array>;
+}
+
+/** The genesis bundle's input. */
 export interface MemberBundleInput {
   /** A verified artifact (shared/artifact/verify.ts) and its exact text. */
   artifact: GenesisArtifact;
@@ -91,18 +103,30 @@ export interface MemberBundleInput {
   readerRandomness?: ReadonlyMap<string, ReaderRandomness>;
 }
 
+/** A revision artifact and its exact text. */
+export interface RevisionFile {
+  artifact: RevisionArtifact;
+  text: string;
+}
+
+/** The input of a bundle for the last of `revisions` (for the genesis artifact if there is none). */
+export interface RevisionMemberBundleInput extends Omit<MemberBundleInput, 'keys'> {
+  /** Revisions 1..n, in order, of a chain verified from `artifact` (shared/governance/verify-revisions.ts). */
+  revisions: readonly RevisionFile[];
+  keys: MemberKeyring;
+}
+
 export interface MemberBundle {
   files: AnyBundleFile[];
   manifest: BundleManifest;
+  /** The revision it is for (0: genesis). */
+  revision: number;
+  /** The member's keys that the chain retired, up to that revision. */
+  retired: RetiredKey[];
 }
 
-/** The artifact's path in a member bundle. */
-export const ARTIFACT_FILE = 'artifact.json';
 /** Where a member bundle holds the public bundle. */
 export const PUBLIC_FOLDER = 'public';
-
-/** The fields OpenEthereum's key file reader accepts (`crates/accounts/ethstore/src/json/key_file.rs`: any other is an error). */
-const OPENETHEREUM_KEYSTORE_FIELDS = new Set(['id', 'version', 'crypto', 'Crypto', 'address', 'name', 'meta']);
 
 /**
  * Whether a member-bundle file is a secret (mode 0600): keystores, passwords, node keys, the
@@ -128,23 +152,6 @@ export function isWorldReadableBundleFile(path: string): boolean {
   return path === READER_PROXY_FILES.htpasswd;
 }
 
-/** The contribution `member` revealed, from the artifact's transcript. */
-export function revealedContribution(artifact: GenesisArtifact, member: Address): Contribution {
-  for (const entry of artifact.transcript) {
-    if (entry.kind === 'Reveal' && entry.member === member) return entry.payload.contribution;
-  }
-  throw new ConcordError('ARTIFACT_INVALID', 'artifact.transcript', `a Reveal by ${member}`);
-}
-
-/** The public bundle of an artifact: what every member's client rebuilds and `verify` compares. */
-export function publicBundleOf(artifact: GenesisArtifact, spec: CeremonySpec): PublicBundle {
-  return buildPublicBundle({
-    chainSpec: artifact.chainSpec,
-    enodes: artifact.enodes,
-    agreed: { spec, validators: artifact.validators, bridge: artifact.bridge },
-  });
-}
-
 /** A name compose accepts as a project name. */
 function projectSlug(text: string): string {
   return text
@@ -153,125 +160,42 @@ function projectSlug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** The compose project (and firewall table) name of member `memberIndex`: `concord-<ceremony id>-<member slug>`. */
-export function memberProject(spec: CeremonySpec, memberIndex: number): string {
-  return `concord-${spec.ceremonyId}-${projectSlug(spec.members[memberIndex]?.name ?? '') || `member-${memberIndex}`}`;
-}
-
-/** The endpoint's host if it is an IPv4 address (advertised as the node's external address). */
-function ipv4Host(endpoint: string): string | null {
-  const host = endpoint.slice(0, endpoint.lastIndexOf(':'));
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) ? host : null;
-}
-
-function checkKeystoreFields(json: string, path: string): void {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    throw new ConcordError('KEYSTORE_INVALID', path, 'a keystore v3 JSON file');
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ConcordError('KEYSTORE_INVALID', path, 'a keystore v3 JSON object');
-  const unknown = Object.keys(parsed).filter((key) => !OPENETHEREUM_KEYSTORE_FIELDS.has(key));
-  if (unknown.length > 0) {
-    throw new ConcordError('KEYSTORE_INVALID', path, `only the fields OpenEthereum reads (id, version, crypto, address, name, meta); not ${unknown.map((key) => JSON.stringify(key)).join(', ')}`);
-  }
-}
-
 /**
- * The member's nodes share one host when their endpoints name one host; then no two may listen on one
- * port. A p2p port (the agreed endpoint's) that equals another node's RPC or WebSocket port is refused:
- * the reveal fixed it, so the deployment's port bases must move.
+ * The compose project (and firewall table) name of a member: `concord-<ceremony id>-<member slug>`,
+ * or `member-<its index among the members>` for a name that leaves no slug.
  */
-function checkPortClashes(nodes: readonly { folder: string; endpoint: string; ports: NodePorts }[]): void {
-  const hosts = new Set(nodes.map((node) => node.endpoint.slice(0, node.endpoint.lastIndexOf(':')).toLowerCase()));
-  const used = new Map<number, string>();
-  for (const node of nodes) {
-    const mine: [string, number][] = [['p2p', node.ports.p2p], ['rpc', node.ports.rpc], ['ws', node.ports.ws]];
-    for (const [kind, port] of mine) {
-      const holder = used.get(port);
-      // Two p2p ports can only be equal on different hosts (the reducer refuses one host:port twice).
-      if (holder !== undefined && !(kind === 'p2p' && holder.endsWith(' p2p') && hosts.size > 1)) {
-        throw new ConcordError('ENDPOINT_INVALID', `${node.folder}.${kind}`, `a port not already used by ${holder} (set deployment.rpcPortBase / wsPortBase apart from the p2p ports)`);
-      }
-      used.set(port, `${node.folder} ${kind}`);
-    }
-  }
+export function memberProject(spec: CeremonySpec, memberName: string, memberIndex: number): string {
+  return `concord-${spec.ceremonyId}-${projectSlug(memberName) || `member-${memberIndex}`}`;
 }
 
-/** What `addReadAccess` needs from the bundle being built. */
-interface ReadAccessContext {
-  input: MemberBundleInput;
-  memberName: string;
-  project: string;
-  nodes: readonly FirewallNode[];
-  composeNodes: readonly ComposeNode[];
-  add: (path: string, content: string) => void;
-}
-
-/**
- * Adds the read-access files of a permissioned spec (firewall, and the reader proxy with one credential
- * per reader if the member serves any); returns the compose service and the README section.
- */
-function addReadAccess(context: ReadAccessContext): { composeProxy?: ComposeReaderProxy; readme: MemberReadAccess } {
-  const { input, memberName, project, nodes, add } = context;
-  const readPeers = input.spec.permissions?.read.peers ?? [];
-  const firewall = { project, enodes: input.artifact.enodes, readPeers, nodes };
-  add(P2P_FIREWALL_FILE, buildP2pFirewall(firewall));
-  const base = { memberName, firewallTable: firewallTableName(project), admissions: portAdmissions(firewall) };
-  const readers = readersServedBy(input.spec, memberName);
-  const upstream = context.composeNodes[0];
-  if (readers.length === 0 || upstream === undefined) return { readme: { ...base, readers: [], proxy: null } };
-
-  for (const file of buildReaderProxyFiles({
-    memberName,
-    chainName: input.spec.chain.name,
-    chainId: input.spec.chain.chainId,
-    upstreamFolder: upstream.folder,
-    upstreamRpcPort: upstream.ports.rpc,
-    readers,
-    randomness: input.readerRandomness ?? new Map(),
-  })) {
-    add(file.path, file.content);
-  }
-  const defaultListen = defaultProxyListen(context.composeNodes.flatMap((node) => [node.ports.p2p, node.ports.rpc, node.ports.ws]));
-  const composeProxy: ComposeReaderProxy = {
-    image: READER_PROXY_IMAGE,
-    templateFile: READER_PROXY_FILES.template,
-    htpasswdFile: READER_PROXY_FILES.htpasswd,
-    containerTemplate: READER_PROXY_CONTAINER_PATHS.template,
-    containerHtpasswd: READER_PROXY_CONTAINER_PATHS.htpasswd,
-    outputDir: READER_PROXY_CONTAINER_PATHS.outputDir,
-    listenVariable: READER_PROXY_LISTEN_VARIABLE,
-    defaultListen,
-    upstreamFolder: upstream.folder,
-    upstreamRpcPort: upstream.ports.rpc,
-  };
-  const readme: MemberReadAccess = {
-    ...base,
-    readers: readers.map((reader) => ({ name: reader.name, user: reader.user, path: readerCredentialPath(reader.user) })),
-    proxy: { defaultListen, upstreamFolder: upstream.folder, upstreamRpcPort: upstream.ports.rpc },
-  };
-  return { composeProxy, readme };
-}
-
-/** Builds the member's bundle: every file with its secret flag, and the manifest of them all. */
+/** Builds the member's genesis bundle (revision 0): every file with its secret flag, and the manifest of them all. */
 export function buildMemberBundle(input: MemberBundleInput): MemberBundle {
-  const { artifact, spec, keys } = input;
-  const memberIndex = spec.members.findIndex((member) => member.identity === input.member);
-  const specMember = spec.members[memberIndex];
+  const specMember = input.spec.members.find((member) => member.identity === input.member);
   if (specMember === undefined) throw new ConcordError('NOT_A_MEMBER', 'member', 'the identity of a member of this ceremony');
-  const contribution = revealedContribution(artifact, input.member);
-  if (keys.authority.length !== contribution.authorities.length || keys.node.length !== contribution.authorities.length) {
-    throw new ConcordError('KEYSTORE_INVALID', 'keys', `${contribution.authorities.length} signer and node key(s), as ${specMember.name} enrolled`);
+  const { authority, node, bridge } = input.keys;
+  if (authority.length !== specMember.authorityNodes || node.length !== specMember.authorityNodes) {
+    throw new ConcordError('KEYSTORE_INVALID', 'keys', `${specMember.authorityNodes} signer and node key(s), as ${specMember.name} enrolled`);
   }
-  if (keys.bridge.length !== contribution.bridgeValidators.length) {
-    throw new ConcordError('KEYSTORE_INVALID', 'keys', `${contribution.bridgeValidators.length} bridge validator key(s), as ${specMember.name} enrolled`);
-  }
+  if (bridge.length !== specMember.bridgeValidators) throw new ConcordError('KEYSTORE_INVALID', 'keys', `${specMember.bridgeValidators} bridge validator key(s), as ${specMember.name} enrolled`);
+  // At genesis the member's i-th key of each role is at index i (member-keys.ts).
+  const byIndex = <T>(list: readonly T[]): Map<number, T> => new Map(list.map((key, i) => [i, key]));
+  return buildRevisionMemberBundle({ ...input, revisions: [], keys: { authority: byIndex(authority), node: byIndex(node), bridge: byIndex(bridge) } });
+}
+
+/**
+ * Builds the member's bundle for the last of `input.revisions` (the genesis bundle if there is none):
+ * every file with its secret flag, the manifest of them all, and the member's retired keys.
+ */
+export function buildRevisionMemberBundle(input: RevisionMemberBundleInput): MemberBundle {
+  const { keys } = input;
+  const { latest: revision, history } = bundleChainOf(input.artifact, input.spec, input.revisions.map((file) => file.artifact));
+  const spec = revision.spec;
+  const plan = memberKeyPlan(history, input.member);
+  const memberName = plan.member.name;
   const deployment = deploymentOf(spec);
-  const chainName = (artifact.chainSpec as { name?: unknown }).name;
+  const chainName = (revision.chainSpec as { name?: unknown }).name;
   if (typeof chainName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/.test(chainName)) {
-    throw new ConcordError('ARTIFACT_INVALID', 'artifact.chainSpec.name', 'a chain name of letters, digits, space, _ or -');
+    throw new ConcordError('ARTIFACT_INVALID', joinPath(revision.source, 'chainSpec', 'name'), 'a chain name of letters, digits, space, _ or -');
   }
 
   const files: AnyBundleFile[] = [];
@@ -282,98 +206,53 @@ export function buildMemberBundle(input: MemberBundleInput): MemberBundle {
   };
 
   add(ARTIFACT_FILE, input.artifactText);
-  const publicBundle = publicBundleOf(artifact, spec);
+  for (const file of input.revisions) add(revisionFilePath(file.artifact.revision), file.text);
+  const publicBundle = publicBundleOf(revision, spec);
   for (const file of publicBundle.files) add(`${PUBLIC_FOLDER}/${file.path}`, file.content);
   const chainSpecText = publicBundle.files.find((file) => file.path === PUBLIC_FILES.chainSpec)?.content ?? '';
 
-  const composeNodes: ComposeNode[] = [];
-  const firewallNodes: FirewallNode[] = [];
-  const readmeNodes = contribution.authorities.map((enrolled, i) => {
-    const signer = keys.authority[i] as SignerKeyMaterial;
-    const nodeKey = keys.node[i] as Uint8Array;
-    const keystorePath = `keys/authority-${i}.json`;
-    if (addressOf(signer.secretKey) !== enrolled.signer) throw new ConcordError('KEYSTORE_INVALID', keystorePath, `the signer ${enrolled.signer} that ${specMember.name} enrolled as authority node ${i}`);
-    checkKeystoreFields(signer.keystoreJson, keystorePath);
-    if (toHex(publicKeyOf(nodeKey)) !== enrolled.nodePublicKey) throw new ConcordError('KEYSTORE_INVALID', `keys/node-${i}.json`, `the node key ${specMember.name} enrolled for authority node ${i}`);
-    const validatorIndex = artifact.validators.indexOf(enrolled.signer);
-    const enode = artifact.enodes[validatorIndex];
-    if (validatorIndex < 0 || enode === undefined || enode !== formatEnode(enrolled.nodePublicKey, enrolled.endpoint)) {
-      throw new ConcordError('ARTIFACT_INVALID', joinPath('artifact', 'enodes', validatorIndex), `the enode of ${enrolled.signer} (its node key at ${enrolled.endpoint})`);
-    }
-    const peers = peerEnodes(artifact.enodes, validatorIndex, spec.permissions);
-    const folder = `node-${i}`;
-    const ports = nodePorts(deployment, i, enrolled.endpoint);
-    const externalIp = ipv4Host(enrolled.endpoint);
-    const inNode = (name: string): string => `${CONTAINER_PATHS.node}/${name}`;
-    const keystoreDir = `keystore/${chainName}`;
-    add(`${folder}/${PUBLIC_FILES.chainSpec}`, chainSpecText);
-    add(`${folder}/${PUBLIC_FILES.reservedPeers}`, serializeReservedPeers(peers));
-    add(`${folder}/${PUBLIC_FILES.staticNodes}`, serializeStaticNodes(peers));
-    add(
-      `${folder}/config.toml`,
-      buildOpenEthereumConfig({
-        chainSpecPath: inNode(PUBLIC_FILES.chainSpec),
-        basePath: CONTAINER_PATHS.data,
-        keysPath: inNode('keystore'),
-        passwordFile: inNode('signer.password'),
-        reservedPeersPath: inNode(PUBLIC_FILES.reservedPeers),
-        signer: enrolled.signer,
-        nodeKeyHex: bytesToHex(nodeKey),
-        p2pPort: ports.p2p,
-        externalIp,
-        rpcAddress: deployment.rpcBindAddress,
-        rpcPort: ports.rpc,
-        wsPort: ports.ws,
-      }),
-    );
-    add(
-      `${folder}/nethermind.json`,
-      buildNethermindConfig({
-        chainSpecPath: inNode(PUBLIC_FILES.chainSpec),
-        dataPath: CONTAINER_PATHS.data,
-        staticNodesPath: inNode(PUBLIC_FILES.staticNodes),
-        keyStoreDirectory: inNode(keystoreDir),
-        passwordFile: inNode('signer.password'),
-        enodeKeyFile: inNode('node.key'),
-        signer: enrolled.signer,
-        staticPeers: peers,
-        p2pPort: ports.p2p,
-        externalIp,
-        rpcAddress: deployment.rpcBindAddress,
-        rpcPort: ports.rpc,
-        wsPort: ports.ws,
-        ...(spec.permissions === undefined ? {} : { callsFilterFile: inNode(RPC_FILTER_FILE) }),
-      }),
-    );
-    if (spec.permissions !== undefined) add(`${folder}/${RPC_FILTER_FILE}`, serializeRpcFilter());
-    add(`${folder}/node.key`, Uint8Array.from(nodeKey));
-    add(`${folder}/signer.password`, signer.password);
-    add(`${folder}/${keystoreDir}/${enrolled.signer.slice(2).toLowerCase()}.json`, signer.keystoreJson);
-    composeNodes.push({ folder, signer: enrolled.signer, ports });
-    firewallNodes.push({ folder, validatorIndex, p2pPort: ports.p2p });
-    return { folder, signer: enrolled.signer, enode, endpoint: enrolled.endpoint, ports };
-  });
-
-  checkPortClashes(readmeNodes);
-  const project = memberProject(spec, memberIndex);
-  const readAccess = spec.permissions === undefined ? null : addReadAccess({ input, memberName: specMember.name, project, nodes: firewallNodes, composeNodes, add });
+  const nodes = plan.nodes.map((slot) =>
+    addNodeFolder({ spec, deployment, revision, chainName, chainSpecText, memberName, slot, signer: keys.authority.get(slot.signerIndex), nodeKey: keys.node.get(slot.index), add }),
+  );
+  checkPortClashes(nodes);
+  const composeNodes = nodes.map(({ folder, signer, ports }) => ({ folder, signer, ports }));
+  const project = memberProject(spec, memberName, plan.memberIndex);
+  const readAccess =
+    spec.permissions === undefined
+      ? null
+      : addReadAccess({
+          spec,
+          enodes: revision.enodes,
+          readerRandomness: input.readerRandomness,
+          memberName,
+          project,
+          nodes: nodes.map((node) => ({ folder: node.folder, validatorIndex: node.validatorIndex, p2pPort: node.ports.p2p })),
+          composeNodes,
+          add,
+        });
   for (const client of spec.chain.clients) {
     const image = client === 'openethereum' ? deployment.images.openethereum : deployment.images.nethermind;
     const readerProxy = readAccess?.composeProxy;
     add(composeFileName(spec.chain.clients, client), buildComposeFile({ project: `${project}-${client}`, client, image, nodes: composeNodes, ...(readerProxy === undefined ? {} : { readerProxy }) }));
   }
 
-  const oracleFiles = contribution.bridgeValidators.map((enrolled, i) => {
-    const secretKey = keys.bridge[i] as Uint8Array;
-    if (addressOf(secretKey) !== enrolled.address) throw new ConcordError('KEYSTORE_INVALID', `keys/bridge-${i}.json`, `the bridge validator ${enrolled.address} that ${specMember.name} enrolled`);
-    const agreed = artifact.bridge;
-    const agreedIndex = agreed === null ? -1 : agreed.validators.indexOf(enrolled.address);
-    if (agreed === null || agreedIndex < 0) throw new ConcordError('ARTIFACT_INVALID', 'artifact.bridge.validators', `a list that holds ${enrolled.address}`);
-    const path = oracleEnvPath(i);
-    add(path, buildOracleEnv({ spec, index: i, agreedIndex, agreedCount: agreed.validators.length, address: enrolled.address, secretKey: input.includeOracleKeys ? secretKey : null }));
-    return { path, address: enrolled.address, keyIncluded: input.includeOracleKeys };
+  const oracleFiles = plan.bridge.map(({ index, address }) => {
+    const secretKey = keys.bridge.get(index);
+    if (secretKey === undefined || addressOf(secretKey) !== address) throw new ConcordError('KEYSTORE_INVALID', keyFile('bridge', index), `the bridge validator ${address} that ${memberName} enrolled`);
+    const agreed = revision.bridge;
+    const agreedIndex = agreed === null ? -1 : agreed.validators.indexOf(address);
+    if (agreed === null || agreedIndex < 0) throw new ConcordError('ARTIFACT_INVALID', joinPath(revision.source, 'bridge', 'validators'), `a list that holds ${address}`);
+    const path = oracleEnvPath(index);
+    const secret = input.includeOracleKeys ? secretKey : null;
+    add(path, buildOracleEnv({ spec, index, agreedIndex, agreedCount: agreed.validators.length, requiredSignatures: agreed.requiredSignatures, address, secretKey: secret }));
+    return { path, address, keyIncluded: input.includeOracleKeys };
   });
 
-  add('README.md', buildMemberReadme({ spec, memberName: specMember.name, nodes: readmeNodes, oracleFiles, ...(readAccess === null ? {} : { readAccess: readAccess.readme }) }));
-  return { files, manifest: buildManifest(files) };
+  const readmeRevision = revision.revision === 0 ? {} : { revision: { revision: revision.revision, files: input.revisions.map((file) => revisionFilePath(file.artifact.revision)), retired: plan.retired } };
+  add('README.md', buildMemberReadme({ spec, memberName, nodes, oracleFiles, ...(readAccess === null ? {} : { readAccess: readAccess.readme }), ...readmeRevision }));
+  // The public files must be the ones approved: a revision file re-serialized in another key order would give other bytes.
+  if (canonicalize(publicBundle.manifest) !== canonicalize(revision.publicManifest)) {
+    throw new ConcordError(revision.revision === 0 ? 'ARTIFACT_INVALID' : 'REVISION_INVALID', joinPath(revision.source, 'publicManifest'), 'the manifest of the public bundle rebuilt from it (is the file as the coordinator served it?)');
+  }
+  return { files, manifest: buildManifest(files), revision: revision.revision, retired: plan.retired };
 }

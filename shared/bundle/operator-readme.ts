@@ -10,6 +10,7 @@ import { PLACEHOLDERS } from './placeholders.js';
 import type { NodePorts } from './deployment.js';
 import { code, table } from './markdown.js';
 import { memberReadAccessLines, publicReadAccessLines, type MemberReadAccess } from './read-access-readme.js';
+import { describeRetired, type RetiredKey } from './member-keys.js';
 
 /** The compose file of a client: the first client's is `docker-compose.yml`, any other's is named after it. */
 export function composeFileName(clients: readonly NodeClient[], client: NodeClient): string {
@@ -124,17 +125,50 @@ export interface MemberReadmeInput {
   oracleFiles: readonly { path: string; address: string; keyIncluded: boolean }[];
   /** The "Read access" section (a spec with a permissions section); absent, no section. */
   readAccess?: MemberReadAccess;
+  /** The "Revision" section of a bundle for a revision after genesis; absent (genesis), no section. */
+  revision?: MemberReadmeRevision;
+}
+
+/** A bundle for revision n ≥ 1: the revision files it holds (1..n, in order) and the member's retired keys. */
+export interface MemberReadmeRevision {
+  revision: number;
+  files: readonly string[];
+  retired: readonly RetiredKey[];
+}
+
+/** The "Revision" section: what the revision files are, how to move running nodes over, and the retired keys. */
+function revisionLines(revision: MemberReadmeRevision): string[] {
+  const lines = [
+    `## Revision ${revision.revision}`,
+    '',
+    `This bundle is for revision ${revision.revision} of the consortium: ${revision.files.map(code).join(', ')} are the signed revisions after the genesis artifact, verified as one chain from it.`,
+    "Its chain spec is the genesis one with the validator lists the revisions added, each from its activation block (Aura `validators.multi`): the genesis block is the same, and so is every node folder's name.",
+    'With the same `CONCORD_DATA`, a node keeps its chain data: `docker compose down` in the earlier bundle, then `docker compose up -d` here, before the activation block of the validator change the revision made (if it made one).',
+    '',
+  ];
+  if (revision.retired.length === 0) return lines;
+  return [
+    ...lines,
+    '### Retired keys',
+    '',
+    `Keys of your folder that revision ${revision.revision} no longer uses. Never start a node or an oracle with them again; keep them only as a record.`,
+    '',
+    ...table(['key', 'address', 'why'], revision.retired.map((key) => [code(key.keyFile), key.address, describeRetired(key)])),
+    '',
+  ];
 }
 
 /** `README.md` of a member bundle. */
 export function buildMemberReadme(input: MemberReadmeInput): string {
   const clients = input.spec.chain.clients;
+  const revisionFiles = input.revision?.files ?? [];
+  const source = revisionFiles.length === 0 ? `the signed artifact (${code('artifact.json')})` : `the signed artifact (${code('artifact.json')}) and revisions (${code('revisions/')})`;
   const lines: string[] = [
     `# ${input.memberName}: deployment bundle for ${input.spec.chain.name}`,
     '',
-    `Built by Concord on ${input.memberName}'s own machine from the signed artifact (${code('artifact.json')}) and ${input.memberName}'s key folder.`,
+    `Built by Concord on ${input.memberName}'s own machine from ${source} and ${input.memberName}'s key folder.`,
     `It holds secrets (keystores, their passwords, node keys, ${code('config.toml')} with the node key): those files are mode 0600; keep the folder private.`,
-    `${code('public/')} is the consortium's public bundle and its ${code('README.md')} says how to start. ${code('manifest.json')} lists every other file with its sha-256: ${code('concord verify artifact.json --bundle .')} checks them.`,
+    `${code('public/')} is the consortium's public bundle and its ${code('README.md')} says how to start. ${code('manifest.json')} lists every other file with its sha-256: ${code(['concord verify artifact.json', ...revisionFiles, '--bundle .'].join(' '))} checks them.`,
     '',
     '## Nodes',
     '',
@@ -172,5 +206,6 @@ export function buildMemberReadme(input: MemberReadmeInput): string {
     );
   }
   if (input.readAccess !== undefined) lines.push(...memberReadAccessLines(input.readAccess));
+  if (input.revision !== undefined) lines.push(...revisionLines(input.revision));
   return lines.join('\n');
 }

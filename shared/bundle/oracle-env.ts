@@ -40,6 +40,8 @@ export interface OracleEnvInput {
   /** Its position in the agreed bridge validator list, and that list's length. */
   agreedIndex: number;
   agreedCount: number;
+  /** How many of them must sign at the bundle's revision; default: the spec's (revision 0's). */
+  requiredSignatures?: number;
   address: string;
   /** The validator's secret key, only when the member chose to include it. */
   secretKey: Uint8Array | null;
@@ -59,7 +61,7 @@ export function oracleEnvLines(input: OracleEnvInput): EnvLine[] {
     key.push({ comment: `${ORACLE_KEY_VARIABLE} is not stored here: give it at start (64 hex digits, no 0x), from keys/bridge-${input.index}.json.` });
   }
   return [
-    { comment: `tokenbridge oracle 2.6.0, ERC_TO_ERC, bridge validator ${input.agreedIndex + 1} of ${input.agreedCount} (${bridge.requiredSignatures} must sign).` },
+    { comment: `tokenbridge oracle 2.6.0, ERC_TO_ERC, bridge validator ${input.agreedIndex + 1} of ${input.agreedCount} (${input.requiredSignatures ?? bridge.requiredSignatures} must sign).` },
     { comment: 'Values in <angle brackets> are placeholders: fill them in after the bridge contracts are deployed (see public/README.md).' },
     v('ORACLE_BRIDGE_MODE', 'ERC_TO_ERC'),
     v('ORACLE_VALIDATOR_ADDRESS', input.address),

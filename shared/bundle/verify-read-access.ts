@@ -1,18 +1,18 @@
 /**
  * The read-access checks of `verify --bundle` for a spec with a `permissions` section (issue 9, item 4;
- * shared/bundle/read-access.ts): called by `verifyMemberBundle` for the member whose signers the node
- * folders hold. Checks, each failure named `read access` with its file:
+ * shared/bundle/read-access.ts): called by `verifyRevisionMemberBundle` for the member whose bundle it
+ * is (the one whose signers the node folders hold), with its nodes at the bundle's revision. Checks,
+ * each failure named `read access` with its file:
  * - every node's OpenEthereum config: `reserved_only = true`, `discovery = false`, RPC and WebSocket on
  *   127.0.0.1 with exactly web3, eth, net; its Nethermind config: `OnlyStaticPeers`, discovery off,
  *   the static peers, RPC on 127.0.0.1 with exactly Eth, Net, Web3, and its calls filter file;
- * - `firewall/p2p.nft` is the one rebuilt from the artifact, the spec and the member's node ports;
+ * - `firewall/p2p.nft` is the one rebuilt from the revision's enodes, the spec and the member's node ports;
  * - the reader proxy: its config template rebuilt, the htpasswd world-readable and listing exactly the
  *   readers the spec has this member serve, each reader's credential file present and its password
  *   opening that reader's `{SSHA}` hash, and no credential file of any other reader.
  * Never reports a password: only which file and which check.
  */
 import { parse as parseToml } from 'smol-toml';
-import type { GenesisArtifact } from '../artifact/schema.js';
 import type { VerifyFailure } from '../artifact/verify.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import { ConcordError } from '../errors.js';
@@ -25,6 +25,8 @@ import { LOOPBACK, peerEnodes, READ_RPC_APIS, readersServedBy, RPC_FILTER_FILE, 
 import { parseReaderCredential, readerCredentialPath, READERS_FOLDER } from './reader-credential.js';
 import { buildReaderProxyConfig, READER_PROXY_FILES } from './reader-proxy.js';
 import type { FolderFile } from './verify-bundle.js';
+import type { BundleRevision } from './bundle-revision.js';
+import type { MemberKeyPlan } from './member-keys.js';
 
 function text(bytes: Uint8Array): string {
   return new TextDecoder().decode(bytes);
@@ -34,8 +36,8 @@ function sameSet(actual: unknown, expected: readonly string[]): boolean {
   return Array.isArray(actual) && actual.length === expected.length && expected.every((item) => actual.includes(item));
 }
 
-/** The read-access failures of a bundle folder (none: the files enforce the spec's read policy). */
-export function verifyReadAccess(artifact: GenesisArtifact, spec: CeremonySpec, folder: readonly FolderFile[]): VerifyFailure[] {
+/** The read-access failures of the bundle folder of `plan`'s member (none: the files enforce the spec's read policy). */
+export function verifyReadAccess(spec: CeremonySpec, revision: BundleRevision, plan: MemberKeyPlan | null, folder: readonly FolderFile[]): VerifyFailure[] {
   if (spec.permissions === undefined) return [];
   const failures: VerifyFailure[] = [];
   const fail = (path: string, expected: string): void => {
@@ -46,32 +48,21 @@ export function verifyReadAccess(artifact: GenesisArtifact, spec: CeremonySpec, 
     const file = byPath.get(path);
     return file === undefined ? null : text(file.content);
   };
-
-  // Whose bundle: the member that enrolled the signer of node-0's config.
-  const firstConfig = read('node-0/config.toml');
-  let firstSigner: unknown;
-  try {
-    firstSigner = firstConfig === null ? undefined : (parseToml(firstConfig) as { mining?: { engine_signer?: unknown } }).mining?.engine_signer;
-  } catch {
-    firstSigner = undefined;
-  }
-  const reveal = artifact.transcript.find((entry) => entry.kind === 'Reveal' && entry.payload.contribution.authorities[0]?.signer === firstSigner);
-  const memberIndex = reveal === undefined || reveal.kind !== 'Reveal' ? -1 : spec.members.findIndex((member) => member.identity === reveal.member);
-  const member = spec.members[memberIndex];
-  if (reveal === undefined || reveal.kind !== 'Reveal' || member === undefined) {
-    fail('node-0/config.toml', "the engine_signer of a member's first authority node");
+  if (plan === null) {
+    fail('node-<i>/config.toml', `the engine_signer of a node of a member of ${revision.revision === 0 ? 'the artifact' : `revision ${revision.revision}`} (whose bundle is it?)`);
     return failures;
   }
+  const member = plan.member;
 
   const deployment = deploymentOf(spec);
-  const nodes: (FirewallNode & { rpcPort: number })[] = reveal.payload.contribution.authorities.map((enrolled, i) => {
-    const ports = nodePorts(deployment, i, enrolled.endpoint);
-    return { folder: `node-${i}`, validatorIndex: artifact.validators.indexOf(enrolled.signer), p2pPort: ports.p2p, rpcPort: ports.rpc };
+  const nodes: (FirewallNode & { rpcPort: number })[] = plan.nodes.map((slot) => {
+    const ports = nodePorts(deployment, slot.index, slot.node.endpoint);
+    return { folder: slot.folder, validatorIndex: revision.validators.indexOf(slot.node.signer), p2pPort: ports.p2p, rpcPort: ports.rpc };
   });
 
   // 1. Node configs.
   for (const node of nodes) {
-    const peers = peerEnodes(artifact.enodes, node.validatorIndex, spec.permissions);
+    const peers = peerEnodes(revision.enodes, node.validatorIndex, spec.permissions);
     const configPath = `${node.folder}/config.toml`;
     try {
       const config = parseToml(read(configPath) ?? '') as Record<string, Record<string, unknown> | undefined>;
@@ -98,8 +89,8 @@ export function verifyReadAccess(artifact: GenesisArtifact, spec: CeremonySpec, 
   }
 
   // 2. The firewall.
-  const firewall = buildP2pFirewall({ project: memberProject(spec, memberIndex), enodes: artifact.enodes, readPeers: spec.permissions.read.peers, nodes });
-  if (read(P2P_FIREWALL_FILE) !== firewall) fail(P2P_FIREWALL_FILE, 'the p2p firewall rebuilt from the artifact: only the other authority nodes and the listed peers');
+  const firewall = buildP2pFirewall({ project: memberProject(spec, member.name, plan.memberIndex), enodes: revision.enodes, readPeers: spec.permissions.read.peers, nodes });
+  if (read(P2P_FIREWALL_FILE) !== firewall) fail(P2P_FIREWALL_FILE, `the p2p firewall rebuilt from ${revision.revision === 0 ? 'the artifact' : `revision ${revision.revision}`}: only the other authority nodes and the listed peers`);
 
   // 3. The reader proxy and credentials.
   const readers = readersServedBy(spec, member.name);

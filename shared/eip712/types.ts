@@ -62,8 +62,13 @@ export const TYPED_MESSAGES = {
     { name: 'activationBlock', type: 'uint256' },
     { name: 'votingDeadline', type: 'uint256' },
   ],
-  /** A member's vote on a proposal (the hash of its Propose transcript entry), for the revision it was made against. */
-  Vote: [...CONSORTIUM, { name: 'proposalHash', type: 'bytes32' }, { name: 'approve', type: 'bool' }],
+  /**
+   * A member's vote on a proposal (the hash of its Propose transcript entry), for the revision it was made
+   * against. A yes-vote on a proposal that changes what the permission contract stores also carries the
+   * member's signatures over those changes, under the contract's own EIP-712 domain; the Vote signs them
+   * by hash (keccak256 of their canonical JSON, `[]` when there are none), as a Propose signs its change.
+   */
+  Vote: [...CONSORTIUM, { name: 'proposalHash', type: 'bytes32' }, { name: 'approve', type: 'bool' }, { name: 'contractSignaturesHash', type: 'bytes32' }],
   /** The coordinator's record that a proposal's voting deadline passed. */
   Expire: [...CEREMONY, { name: 'proposalHash', type: 'bytes32' }],
   /** The coordinator's signature over a revision artifact's body. */

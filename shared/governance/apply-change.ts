@@ -12,6 +12,13 @@
  * validators (or fewer than 1), more than 50 bridge validators (tokenbridge `MAX_ADDRESSES`,
  * REFERENCE.md §4) or more than 16 keys of one role for one member; and, for a change of the validator
  * list, an activation block not after the schedule's last transition.
+ *
+ * On a chain with a permission contract, setPermissions replaces the policy in force (refused without a
+ * contract, or when the policy is the one in force), and after every change the policy must still meet
+ * the spec's cross-field rules (shared/permissioning/schema.ts `refinePermissions`) against the members
+ * of the new revision: a member who serves readers cannot be removed, nor an identity admitted that the
+ * policy already lists, until a setPermissions changes the policy. The new revision's `contractNonce`
+ * moves past the contract changes it makes (contract-changes.ts).
  */
 import { ConcordError, joinPath } from '../errors.js';
 import { canonicalize } from '../canonical/jcs.js';
@@ -20,6 +27,8 @@ import { MAX_BRIDGE_VALIDATORS, MAX_KEYS_PER_MEMBER } from '../spec/schema.js';
 import type { Change, NodeEnrollment } from './change.js';
 import { bridgeOf, lastTransitionBlock, memberOf, nodeKeyAddress, validatorsOf, type ConsortiumMember, type ConsortiumNode, type ConsortiumState } from './consortium.js';
 import { checkAddressPop, checkNodePop, type PopContext } from './pop.js';
+import { contractChangesOf } from './contract-changes.js';
+import { refinePermissions } from '../permissioning/schema.js';
 
 /** The most members a consortium may have (the spec's own bound). */
 const MAX_MEMBERS = 200;
@@ -171,7 +180,35 @@ function apply(draft: Draft, change: Change, path: string): string {
       checkBridge(draft, at, 'lower the required signatures first');
       return at;
     }
+    case 'setPermissions': {
+      const permissions = state.permissions;
+      if (permissions === null) throw new ConcordError('CHANGE_INVALID', joinPath(path, 'kind'), 'a change the consortium can make: its chain has no permission contract (the spec has no permissions section)');
+      if (canonicalize(change.permissions) === canonicalize(permissions.policy)) {
+        throw new ConcordError('CHANGE_INVALID', joinPath(path, 'permissions'), `a policy other than the one in force at revision ${state.revision}`);
+      }
+      permissions.policy = change.permissions;
+      return path;
+    }
   }
+}
+
+/**
+ * The policy in force after the change, checked with the spec's cross-field rules against the new
+ * revision's members and bridge. A setPermissions is refused at the field of its policy at fault; any
+ * other change at the change, saying which rule of the policy it would break.
+ */
+function checkPolicy(state: ConsortiumState, change: Change, path: string): void {
+  if (state.permissions === null) return;
+  const issues: { at: (string | number)[]; message: string }[] = [];
+  refinePermissions(
+    // Prefunded accounts are genesis-only, and the spec already keeps them off the contract's address.
+    { members: state.members, chain: { accounts: [] }, ...(state.bridge === null ? {} : { bridge: state.bridge }), permissions: state.permissions.policy },
+    (at, message) => issues.push({ at, message }),
+  );
+  const first = issues[0];
+  if (first === undefined) return;
+  if (change.kind === 'setPermissions') throw new ConcordError('CHANGE_INVALID', joinPath(path, ...first.at), first.message);
+  throw new ConcordError('CHANGE_INVALID', path, `a change after which the permission policy in force still holds (${joinPath(...first.at)}: ${first.message}); change the policy first`);
 }
 
 /**
@@ -183,6 +220,7 @@ export function applyChange(context: PopContext, before: ConsortiumState, propos
   const draft: Draft = { context, proposer, state: structuredClone(before), used: new Set(before.usedAddresses) };
   const listPath = apply(draft, change, paths.change);
   const state = draft.state;
+  checkPolicy(state, change, paths.change);
   const validators = validatorsOf(state);
   if (validators.length === 0) throw new ConcordError('CHANGE_INVALID', listPath, 'a change that leaves at least one authority node (Aura needs a validator)');
   if (canonicalize(validators) !== canonicalize(validatorsOf(before))) {
@@ -192,5 +230,9 @@ export function applyChange(context: PopContext, before: ConsortiumState, propos
     }
     state.schedule.lists.push({ fromBlock: activationBlock, validators });
   }
-  return { ...state, revision: before.revision + 1 };
+  const after: ConsortiumState = { ...state, revision: before.revision + 1 };
+  if (after.permissions !== null && before.permissions !== null) {
+    after.permissions = { ...after.permissions, contractNonce: before.permissions.contractNonce + contractChangesOf(before, after).length };
+  }
+  return after;
 }

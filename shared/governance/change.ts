@@ -11,12 +11,16 @@
  *   setBridgeValidators   {add: [{member, address, pop}], remove: [address], requiredSignatures}
  *   admitMember           {identity, name, identityPop, nodes: [node…], bridgeValidators: [{address, pop}]}
  *   removeMember          {identity}
+ *   setPermissions        {permissions}                                 (the spec's `permissions` section, whole)
  * Bounds that need the consortium (which keys exist, which addresses were ever used, how many must sign)
- * are checked by `applyChange` (apply-change.ts); this schema checks shapes only.
+ * are checked by `applyChange` (apply-change.ts), and so are the permission section's cross-field rules
+ * (shared/permissioning/schema.ts `refinePermissions`, against the consortium's members); this schema
+ * checks shapes only.
  */
 import { z } from 'zod';
 import { addressField, endpointField, intField, nodePublicKeyField, signatureField } from '../validation/fields.js';
 import { MAX_BRIDGE_VALIDATORS, MAX_KEYS_PER_MEMBER } from '../spec/schema.js';
+import { permissionsSchema } from '../permissioning/schema.js';
 
 /** A new authority node: its signer and p2p node key, each with its proof of possession, and where it listens. */
 export const nodeEnrollmentSchema = z.strictObject({
@@ -54,6 +58,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
     bridgeValidators: z.array(bridgeEnrollmentSchema).max(MAX_KEYS_PER_MEMBER),
   }),
   z.strictObject({ kind: z.literal('removeMember'), identity: addressField }),
+  z.strictObject({ kind: z.literal('setPermissions'), permissions: permissionsSchema }),
 ]);
 
 /** A proposed change. */

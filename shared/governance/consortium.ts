@@ -9,6 +9,11 @@
  * `usedAddresses` never shrinks: an identity, signer, node-key address, bridge validator or the
  * coordinator, once used, is never enrolled again (a removed key may still be held by someone).
  * `nextIndex` is each member's next proof-of-possession index per role (pop.ts): indexes are not reused.
+ *
+ * On a chain with a permission contract (a spec with `permissions`), `permissions` holds the policy in
+ * force (the spec's, until a setPermissions revision replaces it) and `contractNonce`, the nonce the
+ * contract's next change must carry: the genesis storage's, plus one per contract change every revision
+ * made (shared/governance/contract-changes.ts), the changes being submitted in revision order.
  */
 import { z } from 'zod';
 import { ConcordError } from '../errors.js';
@@ -20,6 +25,8 @@ import { formatEnode } from '../p2p/enode.js';
 import { enrolledAddresses, type Contribution } from '../ceremony/contribution.js';
 import type { BridgeValidatorSet } from '../assembly/assemble.js';
 import type { CeremonySpec } from '../spec/schema.js';
+import { permissionsSchema } from '../permissioning/schema.js';
+import { GENESIS_CONTRACT_NONCE } from '../permissioning/storage.js';
 
 const nodeSchema = z.strictObject({ signer: addressField, nodePublicKey: nodePublicKeyField, endpoint: endpointField });
 
@@ -47,6 +54,8 @@ export const consortiumStateSchema = z.strictObject({
     lists: z.array(z.strictObject({ fromBlock: intField(1), validators: z.array(addressField).min(1) })),
   }),
   usedAddresses: z.array(addressField),
+  /** The permission policy in force and the permission contract's next nonce; null without a permission contract. */
+  permissions: z.strictObject({ policy: permissionsSchema, contractNonce: intField(0) }).nullable(),
 });
 
 /** The consortium after a revision. */
@@ -136,6 +145,7 @@ export function genesisConsortium(
       lists: [],
     },
     usedAddresses: used,
+    permissions: spec.permissions === undefined ? null : { policy: spec.permissions, contractNonce: GENESIS_CONTRACT_NONCE },
   };
   if (canonicalize(validatorsOf(state)) !== canonicalize(assembled.validators) || canonicalize(bridgeOf(state)) !== canonicalize(assembled.bridge)) {
     throw new ConcordError('INTERNAL', 'consortium', 'revision 0 in the validator and bridge order of the assembly');

@@ -5,7 +5,8 @@
  * it stores an entry, clients run it over the transcript they are shown, `verify` over revisions.
  *
  *   Propose (a member of the current revision, made against it)  -> open
- *   Vote    (a member of the proposal's revision, once)           -> passed | failed | still open
+ *   Vote    (a member of the proposal's revision, once; a yes-vote
+ *            with its signature over each permission contract change) -> passed | failed | still open
  *   Expire  (the coordinator, at the voting deadline)             -> expired
  *   a pass makes revision n+1; every other open proposal (made against revision n) becomes stale
  *
@@ -19,6 +20,7 @@ import type { Hex32 } from '../hash/hex.js';
 import type { CeremonyContext } from '../ceremony/reducer.js';
 import type { TranscriptEntry } from '../transcript/entry.js';
 import { applyChange } from './apply-change.js';
+import { checkContractSignatures, proposalContractSteps } from './contract-changes.js';
 import { memberOf, type ConsortiumState } from './consortium.js';
 import {
   baseOf,
@@ -55,7 +57,7 @@ export function applyGovernanceEntry(context: CeremonyContext, governance: Gover
     case 'Propose':
       return propose(context, governance, entry, entryHash, path);
     case 'Vote':
-      return vote(governance, entry, path);
+      return vote(context, governance, entry, path);
     case 'Expire': {
       if (entry.member !== context.spec.coordinator) throw new ConcordError('FORBIDDEN', joinPath(path, 'member'), `the coordinator ${context.spec.coordinator} (only it records an Expire)`);
       const proposal = openProposal(governance, entry.payload.proposalHash, joinPath(payloadPath, 'proposalHash'));
@@ -84,7 +86,7 @@ function propose(context: CeremonyContext, governance: GovernanceState, entry: P
   return { ...governance, proposals: [...governance.proposals, proposal] };
 }
 
-function vote(governance: GovernanceState, entry: VoteEntry, path: string): GovernanceState {
+function vote(context: CeremonyContext, governance: GovernanceState, entry: VoteEntry, path: string): GovernanceState {
   const payloadPath = joinPath(path, 'payload');
   const { payload } = entry;
   const proposal = findProposal(governance, payload.proposalHash);
@@ -101,6 +103,10 @@ function vote(governance: GovernanceState, entry: VoteEntry, path: string): Gove
   if (proposal.votes.some((earlier) => earlier.member === entry.member)) {
     throw new ConcordError('DUPLICATE', joinPath(path, 'kind'), "one Vote per member per proposal (this member's vote is already in the transcript)");
   }
+  if (hashCanonical(payload.contractSignatures) !== payload.contractSignaturesHash) {
+    throw new ConcordError('MESSAGE_INVALID', joinPath(payloadPath, 'contractSignaturesHash'), 'keccak256 of the canonical JSON of contractSignatures');
+  }
+  checkContractSignatures(context.spec, proposalContractSteps(governance, proposal), entry, payloadPath);
   const voted: Proposal = { ...proposal, votes: [...proposal.votes, entry] };
   const tally = tallyOf(governance, voted);
   if (tally.yes >= tally.threshold) return pass(governance, voted);

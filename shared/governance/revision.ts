@@ -3,8 +3,9 @@
  * consortium, as one JSON file chained to the one before it (revision 1 to the genesis artifact's body,
  * revision n to revision n-1's body). It carries the Propose and the Vote entries that passed it (with
  * their signatures), the consortium after it, the chain spec whose `validators.multi` gains the new
- * list at the activation block, the public bundle's manifest, and the exact BridgeValidators calls a
- * bridge change needs; the coordinator signs `Revision{ceremonyId, specHash, revision, bodyHash}` over
+ * list at the activation block, the public bundle's manifest (its read-access section from the policy in
+ * force), the exact BridgeValidators calls a bridge change needs, and the permission contract
+ * transactions (contract-changes.ts) anyone may submit, with the yes-voters' signatures; the coordinator signs `Revision{ceremonyId, specHash, revision, bodyHash}` over
  * keccak256(JCS(body)). `verifyRevisionChain` (verify-revisions.ts) re-derives all of it. A later
  * version gets a file of its own beside this one.
  */
@@ -20,6 +21,7 @@ import type { CeremonySpec } from '../spec/schema.js';
 import type { TypedValue } from '../eip712/types.js';
 import { bridgeOf, consortiumStateSchema, enodesOf, validatorsOf, type ConsortiumState } from './consortium.js';
 import { bridgeCallSchema, bridgeCallsOf } from './bridge-calls.js';
+import { contractCallSchema, contractCallsOf, contractStepsOf } from './contract-changes.js';
 import { revisionChainSpec } from './revision-chain-spec.js';
 import type { ProposeEntry, VoteEntry } from './proposals.js';
 
@@ -43,6 +45,8 @@ export const revisionBodySchema = z.strictObject({
   enodes: z.array(z.string()),
   bridge: z.strictObject({ validators: z.array(addressField), requiredSignatures: intField(1) }).nullable(),
   bridgeCalls: z.array(bridgeCallSchema),
+  /** The permission contract transactions, to submit in this order (empty when the contract does not change). */
+  contractCalls: z.array(contractCallSchema),
   publicManifest: bundleManifestSchema,
 });
 
@@ -61,17 +65,30 @@ export interface RevisionGenesis {
   genesisChainSpec: AuraChainSpec;
 }
 
-/** The parts of a revision that follow from the consortium before and after it. */
-export type DerivedRevision = Pick<RevisionBody, 'chainSpec' | 'validators' | 'enodes' | 'bridge' | 'bridgeCalls' | 'publicManifest'>;
+/** The parts of a revision that follow from the consortium before and after it and the votes that passed it. */
+export type DerivedRevision = Pick<RevisionBody, 'chainSpec' | 'validators' | 'enodes' | 'bridge' | 'bridgeCalls' | 'contractCalls' | 'publicManifest'>;
 
-/** Derives chain spec, validators, enodes, bridge, bridge calls and public manifest of the revision `before` → `after`. */
-export async function deriveRevision(genesis: RevisionGenesis, before: ConsortiumState, after: ConsortiumState): Promise<DerivedRevision & { chainSpec: AuraChainSpec }> {
+/**
+ * Derives chain spec, validators, enodes, bridge, bridge calls, permission contract calls (signed by the
+ * yes-votes among `votes`) and public manifest of the revision `before` → `after`.
+ */
+export async function deriveRevision(genesis: RevisionGenesis, before: ConsortiumState, after: ConsortiumState, votes: readonly VoteEntry[]): Promise<DerivedRevision & { chainSpec: AuraChainSpec }> {
   const chainSpec = await revisionChainSpec(genesis.spec, genesis.genesisChainSpec, genesis.genesisHash, after);
   const validators = validatorsOf(after);
   const enodes = enodesOf(after);
   const bridge = bridgeOf(after);
-  const publicBundle = buildPublicBundle({ chainSpec, enodes, agreed: { spec: genesis.spec, validators, bridge } });
-  return { chainSpec, validators, enodes, bridge, bridgeCalls: bridgeCallsOf(genesis.spec, before, after), publicManifest: publicBundle.manifest };
+  // The public README's read-access section follows the policy in force.
+  const spec = after.permissions === null ? genesis.spec : { ...genesis.spec, permissions: after.permissions.policy };
+  const publicBundle = buildPublicBundle({ chainSpec, enodes, agreed: { spec, validators, bridge } });
+  return {
+    chainSpec,
+    validators,
+    enodes,
+    bridge,
+    bridgeCalls: bridgeCallsOf(genesis.spec, before, after),
+    contractCalls: contractCallsOf(genesis.spec, contractStepsOf(before, after), votes),
+    publicManifest: publicBundle.manifest,
+  };
 }
 
 /** What a passed proposal brings to its revision. */
@@ -95,7 +112,7 @@ export async function buildRevisionBody(genesis: RevisionGenesis, passed: Passed
     proposal: passed.proposal,
     votes: [...passed.votes],
     consortium: passed.after,
-    ...(await deriveRevision(genesis, passed.before, passed.after)),
+    ...(await deriveRevision(genesis, passed.before, passed.after, passed.votes)),
   };
 }
 

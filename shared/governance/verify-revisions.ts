@@ -3,8 +3,9 @@
  * (verified first, shared/artifact/verify.ts) and revisions 1..n in order, re-run each revision's
  * Propose and Votes through the governance reducer against the revision before it (member sets,
  * thresholds, proofs of possession, address reuse, the revision each message binds), check every
- * signature, re-derive the consortium, chain spec (and that it keeps the genesis hash), validators,
- * enodes, bridge set, bridge calls and public manifest, check the link to the previous body and the
+ * signature (a yes-vote's permission contract signatures included), re-derive the consortium, chain spec
+ * (and that it keeps the genesis hash), validators, enodes, bridge set, bridge calls, permission contract
+ * calls (calldata, nonce, signers in order) and public manifest, check the link to the previous body and the
  * coordinator's signature. One verifier for `concord verify`, `concord revision fetch` and the tests.
  *
  * What it cannot check offline: time. That a proposal's votes came before its deadline is the
@@ -96,8 +97,8 @@ export async function verifyRevisionChain(genesisInput: unknown, revisionInputs:
       };
       compare('consortium', after);
       try {
-        const derived = await deriveRevision(genesis, before, after);
-        for (const field of ['chainSpec', 'validators', 'enodes', 'bridge', 'bridgeCalls', 'publicManifest'] as const) compare(field, derived[field]);
+        const derived = await deriveRevision(genesis, before, after, revision.votes);
+        for (const field of ['chainSpec', 'validators', 'enodes', 'bridge', 'bridgeCalls', 'contractCalls', 'publicManifest'] as const) compare(field, derived[field]);
       } catch (error) {
         failures.push(failureOf('revision chain spec', error));
       }

@@ -33,6 +33,12 @@ export interface PermissionState {
   entries: ReadonlyMap<string, number>;
 }
 
+/**
+ * The contract's `nonce()` in genesis: `permissionStorage` never writes the variable (a zero value is
+ * left out), so the first change the members sign carries 0.
+ */
+export const GENESIS_CONTRACT_NONCE = 0;
+
 /** Marks an entry as present, so that a listed mask of 0 differs from no entry (the contract's `LISTED`). */
 export const LISTED = 1n << 32n;
 

@@ -151,6 +151,13 @@ export function permissionChangeDigest(change: PermissionChange, context: Change
 
 const CONTRACT_INTERFACE = new Interface(PERMISSIONS_ABI);
 
+/** The contract function a change calls, as its signature, e.g. `setMembers(address[],uint32,uint256,bytes[])`. */
+export function permissionChangeFunction(kind: PermissionChange['kind']): string {
+  const fragment = CONTRACT_INTERFACE.getFunction(kind === 'SetPermissions' ? 'setPermissions' : 'setMembers');
+  if (fragment === null) throw new ConcordError('INTERNAL', 'PERMISSIONS_ABI', `the function a ${kind} calls`);
+  return fragment.format('sighash');
+}
+
 /**
  * The transaction that applies `change` with the members' `signatures` over its digest: each signature's
  * signer is recovered, a signer twice is refused (DUPLICATE), and the signatures are put in ascending

@@ -1,7 +1,8 @@
 /**
  * Transcript entries (DESIGN.md §4): entry n = {seq, prevHash, kind, member, payload, signature},
  * hash = keccak256(JCS(entry)), prevHash of entry 0 = 32 zero bytes. `payload` is the EIP-712 value the
- * `signature` signs (for Reveal, plus the contribution whose hash it signs; for Propose, the change).
+ * `signature` signs (for Reveal, plus the contribution whose hash it signs; for Propose, the change; for
+ * Vote, the permission contract signatures).
  * Member entries are signed by the member's identity; Abort and Expire entries by the coordinator.
  * After FINALIZED the same transcript continues with governance (DESIGN.md §7): Propose, Vote, Expire.
  */
@@ -11,6 +12,7 @@ import type { Hex32 } from '../hash/hex.js';
 import { addressField, hash32Field, intField, signatureField } from '../validation/fields.js';
 import { contributionSchema } from '../ceremony/contribution.js';
 import { changeSchema } from '../governance/change.js';
+import { MAX_CONTRACT_CHANGES } from '../governance/contract-changes.js';
 import { typedDigest } from '../eip712/sign.js';
 
 const ceremonyFields = { ceremonyId: z.string().max(64), specHash: hash32Field };
@@ -41,7 +43,14 @@ export const payloadSchemas = {
     votingDeadline: intField(1),
     change: changeSchema,
   }),
-  Vote: z.strictObject({ ...consortiumFields, proposalHash: hash32Field, approve: z.boolean() }),
+  Vote: z.strictObject({
+    ...consortiumFields,
+    proposalHash: hash32Field,
+    approve: z.boolean(),
+    contractSignaturesHash: hash32Field,
+    /** The voter's signatures over the proposal's permission contract changes, in order (shared/governance/contract-changes.ts). */
+    contractSignatures: z.array(signatureField).max(MAX_CONTRACT_CHANGES),
+  }),
   Expire: z.strictObject({ ...ceremonyFields, proposalHash: hash32Field }),
 } as const;
 
@@ -90,7 +99,8 @@ export type SignedMessage = { [K in EntryKind]: { kind: K; payload: Payload<K> }
 
 /**
  * The EIP-712 digest a message's signature signs: its payload as the typed message of its kind, less
- * a Reveal's contribution and a Propose's change (which they sign by hash). Entries are messages too.
+ * a Reveal's contribution, a Propose's change and a Vote's contract signatures (which they sign by
+ * hash). Entries are messages too.
  */
 export function messageDigest(message: SignedMessage): Uint8Array {
   switch (message.kind) {
@@ -112,8 +122,10 @@ export function messageDigest(message: SignedMessage): Uint8Array {
       const { change: _change, ...value } = message.payload;
       return typedDigest('Propose', value);
     }
-    case 'Vote':
-      return typedDigest('Vote', message.payload);
+    case 'Vote': {
+      const { contractSignatures: _contractSignatures, ...value } = message.payload;
+      return typedDigest('Vote', value);
+    }
     case 'Expire':
       return typedDigest('Expire', message.payload);
   }

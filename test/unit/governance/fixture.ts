@@ -8,7 +8,9 @@
  *   const gov = await governed();                          // DEFAULT_LAYOUT: Alpha (2 nodes), Beta, Gamma; threshold 2
  *   const node = gov.newNode(gov.member('Alpha'), '10.9.0.1:30303');
  *   const hash = await gov.propose(gov.member('Alpha'), node.change);
- *   await gov.vote(gov.member('Beta'), hash, true);
+ *   await gov.vote(gov.member('Beta'), hash, true);       // a yes also signs the proposal's permission contract changes
+ *
+ *   const permissioned = await governedPermissioned();     // the same, with a permissions section and its contract
  */
 import { artifactSealMessage, buildArtifactBody, sealArtifact } from '../../../shared/artifact/build.js';
 import type { GenesisArtifact } from '../../../shared/artifact/schema.js';
@@ -22,10 +24,12 @@ import type { Change, NodeEnrollment } from '../../../shared/governance/change.j
 import { memberOf, type ConsortiumState } from '../../../shared/governance/consortium.js';
 import { currentConsortium, findProposal, type GovernanceState, type Proposal } from '../../../shared/governance/proposals.js';
 import { signGovernancePop, type GovernancePopRole } from '../../../shared/governance/pop.js';
+import { proposalContractSteps, signContractSteps } from '../../../shared/governance/contract-changes.js';
 import { buildRevisionBody, revisionBodyHash, revisionSealMessage, sealRevision, type RevisionArtifact } from '../../../shared/governance/revision.js';
 import { buildContribution, CeremonyRun, makeCeremony, makeKey, type CeremonyOptions, type TestCeremony, type TestKey } from '../../helpers/ceremony.js';
 import { hashSpec, parseSpec } from '../../../shared/spec/parse.js';
 import type { SpecMember } from '../../../shared/spec/schema.js';
+import { makePermissionedCeremony, type Outsiders, type PermissionedOptions } from '../permissioning/fixture.js';
 
 /** A far-future voting deadline (unix seconds): the reducer cannot see time, the coordinator can. */
 export const LATER = 4_000_000_000;
@@ -117,10 +121,24 @@ export class GovernanceRun {
     };
   }
 
-  /** A Vote payload on `proposalHash`, for the proposal's revision unless told otherwise. */
-  votePayload(proposalHash: Hex32, approve: boolean, revision?: number): Payload<'Vote'> {
+  /** A Vote payload on `proposalHash`, for the proposal's revision unless told otherwise, carrying `contractSignatures` (none by default). */
+  votePayload(proposalHash: Hex32, approve: boolean, revision?: number, contractSignatures: string[] = []): Payload<'Vote'> {
     const made = findProposal(this.governance, proposalHash)?.entry.payload.revision ?? this.current.revision;
-    return { ceremonyId: this.ceremony.spec.ceremonyId, specHash: this.ceremony.specHash, genesisHash: this.genesisHash, revision: revision ?? made, proposalHash, approve };
+    return {
+      ceremonyId: this.ceremony.spec.ceremonyId,
+      specHash: this.ceremony.specHash,
+      genesisHash: this.genesisHash,
+      revision: revision ?? made,
+      proposalHash,
+      approve,
+      contractSignaturesHash: hashCanonical(contractSignatures),
+      contractSignatures,
+    };
+  }
+
+  /** `voter`'s signatures over the permission contract changes of the proposal `proposalHash` (none if it makes none). */
+  contractSignatures(voter: Signer, proposalHash: Hex32): string[] {
+    return signContractSteps(this.ceremony.spec, proposalContractSteps(this.governance, this.proposal(proposalHash)), voter.identity.secretKey);
   }
 
   /** Applies an entry through the reducer. */
@@ -135,9 +153,10 @@ export class GovernanceRun {
     return hashEntry(entry);
   }
 
-  /** Votes as `voter`. */
+  /** Votes as `voter`; a yes-vote carries the voter's contract signatures. */
   async vote(voter: Signer, proposalHash: Hex32, approve: boolean): Promise<CeremonyState> {
-    return this.apply(this.entry('Vote', voter.identity, this.votePayload(proposalHash, approve)));
+    const contractSignatures = approve ? this.contractSignatures(voter, proposalHash) : [];
+    return this.apply(this.entry('Vote', voter.identity, this.votePayload(proposalHash, approve, undefined, contractSignatures)));
   }
 
   /** The coordinator's Expire of a proposal. */
@@ -254,6 +273,18 @@ export async function governed(options: CeremonyOptions = {}, edit?: (json: Reco
   const run = new CeremonyRun(ceremony);
   await run.advanceTo('FINALIZED');
   return new GovernanceRun(ceremony, run);
+}
+
+/**
+ * A ceremony run to FINALIZED on a permissioned chain (test/unit/permissioning/fixture.ts: the
+ * consortium and an outside caller may call, an outside deployer may create, everyone else basic),
+ * with its outsiders' keys.
+ */
+export async function governedPermissioned(options: PermissionedOptions = {}): Promise<{ gov: GovernanceRun; outsiders: Outsiders }> {
+  const { ceremony, outsiders } = await makePermissionedCeremony(options);
+  const run = new CeremonyRun(ceremony);
+  await run.advanceTo('FINALIZED');
+  return { gov: new GovernanceRun(ceremony, run), outsiders };
 }
 
 /** The same members and keys under an edited spec (contributions re-signed for its hash). */
