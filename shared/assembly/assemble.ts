@@ -20,6 +20,7 @@ import { formatEnode } from '../p2p/enode.js';
 import { buildPublicBundle, type PublicBundle } from '../bundle/public.js';
 import { resolvePolicy } from '../permissioning/policy.js';
 import { transactionPermission } from '../permissioning/account.js';
+import { interleave } from './interleave.js';
 
 /** The bridge validator list and how many of them must sign. */
 export interface BridgeValidatorSet {
@@ -44,18 +45,6 @@ export interface Assembly {
   chainSpec: AuraChainSpec;
   publicBundle: PublicBundle;
   hashes: AssemblyHashes;
-}
-
-function interleave<T>(lists: readonly (readonly T[])[]): T[] {
-  const out: T[] = [];
-  const longest = Math.max(0, ...lists.map((list) => list.length));
-  for (let index = 0; index < longest; index++) {
-    for (const list of lists) {
-      const item = list[index];
-      if (item !== undefined) out.push(item);
-    }
-  }
-  return out;
 }
 
 /**

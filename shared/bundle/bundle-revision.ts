@@ -20,7 +20,7 @@ import type { Address } from '../crypto/secp256k1.js';
 import type { GenesisArtifact } from '../artifact/schema.js';
 import type { Contribution } from '../ceremony/contribution.js';
 import type { CeremonySpec } from '../spec/schema.js';
-import { genesisConsortium, type ConsortiumState } from '../governance/consortium.js';
+import { genesisConsortium, specInForce, type ConsortiumState } from '../governance/consortium.js';
 import type { RevisionArtifact } from '../governance/revision.js';
 import type { BundleManifest } from './manifest.js';
 import type { AgreedBridge } from './bridge-deploy-env.js';
@@ -95,11 +95,6 @@ export function bundleChainOf(artifact: GenesisArtifact, spec: CeremonySpec, rev
     history.push(revision.consortium);
   }
   return { latest, history };
-}
-
-/** The genesis spec with the permission policy in force at `consortium`'s revision. */
-function specInForce(spec: CeremonySpec, consortium: ConsortiumState): CeremonySpec {
-  return consortium.permissions === null ? spec : { ...spec, permissions: consortium.permissions.policy };
 }
 
 function agreedOf(agreed: AgreedRevision): AgreedRevision {

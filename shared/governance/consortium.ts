@@ -27,6 +27,7 @@ import type { BridgeValidatorSet } from '../assembly/assemble.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import { permissionsSchema } from '../permissioning/schema.js';
 import { GENESIS_CONTRACT_NONCE } from '../permissioning/storage.js';
+import { interleave } from '../assembly/interleave.js';
 
 const nodeSchema = z.strictObject({ signer: addressField, nodePublicKey: nodePublicKeyField, endpoint: endpointField });
 
@@ -64,19 +65,6 @@ export type ConsortiumState = z.infer<typeof consortiumStateSchema>;
 export type ConsortiumMember = ConsortiumState['members'][number];
 /** One authority node of a member. */
 export type ConsortiumNode = ConsortiumMember['nodes'][number];
-
-/** Items of each list in turn by index (A0, B0, C0, A1, …): assembly's validator order. */
-function interleave<T>(lists: readonly (readonly T[])[]): T[] {
-  const out: T[] = [];
-  const longest = Math.max(0, ...lists.map((list) => list.length));
-  for (let index = 0; index < longest; index++) {
-    for (const list of lists) {
-      const item = list[index];
-      if (item !== undefined) out.push(item);
-    }
-  }
-  return out;
-}
 
 /** The authority nodes in Aura signing order. */
 export function nodesInOrder(state: ConsortiumState): ConsortiumNode[] {
@@ -158,3 +146,7 @@ export function lastTransitionBlock(state: ConsortiumState): number {
   return Math.max(0, ...state.schedule.contracts.map((t) => t.fromBlock), ...state.schedule.lists.map((t) => t.fromBlock));
 }
 
+/** The genesis spec with the permission policy in force at `consortium`'s revision (what revision bundles are built from). */
+export function specInForce(spec: CeremonySpec, consortium: ConsortiumState): CeremonySpec {
+  return consortium.permissions === null ? spec : { ...spec, permissions: consortium.permissions.policy };
+}

@@ -19,7 +19,7 @@ import { buildPublicBundle } from '../bundle/public.js';
 import type { AuraChainSpec } from '../chainspec/aura.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import type { TypedValue } from '../eip712/types.js';
-import { bridgeOf, consortiumStateSchema, enodesOf, validatorsOf, type ConsortiumState } from './consortium.js';
+import { bridgeOf, consortiumStateSchema, enodesOf, specInForce, validatorsOf, type ConsortiumState } from './consortium.js';
 import { bridgeCallSchema, bridgeCallsOf } from './bridge-calls.js';
 import { contractCallSchema, contractCallsOf, contractStepsOf } from './contract-changes.js';
 import { revisionChainSpec } from './revision-chain-spec.js';
@@ -78,7 +78,7 @@ export async function deriveRevision(genesis: RevisionGenesis, before: Consortiu
   const enodes = enodesOf(after);
   const bridge = bridgeOf(after);
   // The public README's read-access section follows the policy in force.
-  const spec = after.permissions === null ? genesis.spec : { ...genesis.spec, permissions: after.permissions.policy };
+  const spec = specInForce(genesis.spec, after);
   const publicBundle = buildPublicBundle({ chainSpec, enodes, agreed: { spec, validators, bridge } });
   return {
     chainSpec,

@@ -15,7 +15,7 @@
  */
 import { z } from 'zod';
 import { addressField, hash32Field, intField, signatureField } from '../validation/fields.js';
-import { MEMBER_ENTRY_KINDS, transcriptEntrySchema } from '../transcript/entry.js';
+import { approvedValuesSchema, MEMBER_ENTRY_KINDS, transcriptEntrySchema } from '../transcript/entry.js';
 import { PHASES } from '../ceremony/reducer.js';
 import type { ErrorCode } from '../errors.js';
 
@@ -58,16 +58,7 @@ export const statusSchema = z.strictObject({
   /** When the current phase's deadline passes (ms since the epoch), while the ceremony runs. */
   deadlineMs: z.number().nullable(),
   /** The values the coordinator assembled, once every member has revealed. */
-  assembly: z
-    .strictObject({
-      transcriptHead: hash32Field,
-      genesisHash: hash32Field,
-      chainSpecHash: hash32Field,
-      validatorSetHash: hash32Field,
-      bridgeValidatorsHash: hash32Field,
-      manifestHash: hash32Field,
-    })
-    .nullable(),
+  assembly: approvedValuesSchema.nullable(),
   abort: z.strictObject({ by: addressField, reason: z.string() }).nullable(),
   /** Once FINALIZED: the current revision (0 = genesis) and the proposals open for votes. */
   governance: z.strictObject({ revision: intField(0), open: z.array(hash32Field) }).nullable(),

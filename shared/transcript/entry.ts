@@ -19,20 +19,22 @@ const ceremonyFields = { ceremonyId: z.string().max(64), specHash: hash32Field }
 const reasonField = z.string().min(1).max(500);
 const consortiumFields = { ...ceremonyFields, genesisHash: hash32Field, revision: intField(0) };
 
+/** What every Approve signs besides the ceremony: the transcript head after the last Reveal and the assembly's hashes. */
+export const approvedValuesSchema = z.strictObject({
+  transcriptHead: hash32Field,
+  genesisHash: hash32Field,
+  chainSpecHash: hash32Field,
+  validatorSetHash: hash32Field,
+  bridgeValidatorsHash: hash32Field,
+  manifestHash: hash32Field,
+});
+
 /** The payload schema of each entry kind. */
 export const payloadSchemas = {
   Accept: z.strictObject({ ...ceremonyFields }),
   Commit: z.strictObject({ ...ceremonyFields, commitment: hash32Field }),
   Reveal: z.strictObject({ ...ceremonyFields, contributionHash: hash32Field, salt: hash32Field, contribution: contributionSchema }),
-  Approve: z.strictObject({
-    ...ceremonyFields,
-    transcriptHead: hash32Field,
-    genesisHash: hash32Field,
-    chainSpecHash: hash32Field,
-    validatorSetHash: hash32Field,
-    bridgeValidatorsHash: hash32Field,
-    manifestHash: hash32Field,
-  }),
+  Approve: z.strictObject({ ...ceremonyFields, ...approvedValuesSchema.shape }),
   Reject: z.strictObject({ ...ceremonyFields, reason: reasonField }),
   Abort: z.strictObject({ ...ceremonyFields, reason: reasonField }),
   Propose: z.strictObject({
