@@ -88,6 +88,7 @@ async function main(): Promise<void> {
     ),
   );
   const codes = await Promise.all(exits);
+  const finalizedMs = Date.now() - started;
   coordinatorProcess.kill('SIGTERM');
   await exited(coordinatorProcess);
   const failed = codes.flatMap((code, i) => (code === 0 ? [] : [members[i]?.name]));
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
     }),
   );
   console.log('');
-  console.log(`ceremony FINALIZED in ${((Date.now() - started) / 1000).toFixed(1)} s; artifact verified offline`);
+  console.log(`ceremony FINALIZED in ${(finalizedMs / 1000).toFixed(1)} s, bundles made and checked by ${((Date.now() - started) / 1000).toFixed(1)} s; artifact verified offline`);
   console.log(`  genesis hash  ${artifact.genesisHash}`);
   console.log(`  validators    ${artifact.validators.join(' ')}`);
   console.log(`  artifact      ${artifactPath} (check it: npm run concord -- verify ${artifactPath})`);
