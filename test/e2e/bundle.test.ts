@@ -15,7 +15,7 @@ import { Wallet, SigningKey } from 'ethers';
 import { parse as parseToml } from 'smol-toml';
 import { parse as parseYaml } from 'yaml';
 import { startCoordinator } from '../../server/coordinator.js';
-import { participate, type Participation } from '../../client/ceremony/participate.js';
+import type { Participation } from '../../client/ceremony/participate.js';
 import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
 import { bundle } from '../../client/commands/bundle.js';
 import { verify } from '../../client/commands/verify.js';
@@ -39,6 +39,7 @@ import { parseHtpasswd, sshaMatches } from '../../shared/bundle/htpasswd.js';
 import { parseReaderCredential } from '../../shared/bundle/reader-credential.js';
 import { READER_PROXY_FILES } from '../../shared/bundle/reader-proxy.js';
 import { P2P_FIREWALL_FILE } from '../../shared/bundle/p2p-firewall.js';
+import { joinAs } from '../helpers/participants.js';
 
 const LAYOUT = [
   { name: 'Acme', authorityNodes: 2, bridgeValidators: 1 },
@@ -81,17 +82,7 @@ describe('deployment bundles of a 5-node ceremony', () => {
     results = await Promise.all(
       ceremony.members.map((member) => {
         const endpoints = Array.from({ length: member.spec.authorityNodes }, () => `127.0.0.1:${port++}`);
-        return participate({
-          wsUrl: coordinator.wsUrl,
-          ceremonyId: ceremony.spec.ceremonyId,
-          identity: { address: member.identity.address, secretKey: member.identity.secretKey },
-          folder: memberFolder(member.name),
-          endpoints,
-          expectedSpecHash: ceremony.specHash,
-          confirm: async () => true,
-          scrypt: LIGHT_SCRYPT,
-          report: () => undefined,
-        });
+        return joinAs({ wsUrl: coordinator.wsUrl, ceremony, member, folder: memberFolder(member.name), endpoints });
       }),
     );
     await coordinator.close();
@@ -387,17 +378,7 @@ describe('deployment bundles of a permissioned 5-node ceremony', () => {
     const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'coordinator.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey, log: () => undefined });
     const results = await Promise.all(
       ceremony.members.map((member) =>
-        participate({
-          wsUrl: coordinator.wsUrl,
-          ceremonyId: ceremony.spec.ceremonyId,
-          identity: { address: member.identity.address, secretKey: member.identity.secretKey },
-          folder: join(folder, member.name),
-          endpoints: ENDPOINTS[member.name] ?? [],
-          expectedSpecHash: ceremony.specHash,
-          confirm: async () => true,
-          scrypt: LIGHT_SCRYPT,
-          report: () => undefined,
-        }),
+        joinAs({ wsUrl: coordinator.wsUrl, ceremony, member, folder: join(folder, member.name), endpoints: ENDPOINTS[member.name] ?? [] }),
       ),
     );
     await coordinator.close();

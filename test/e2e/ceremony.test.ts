@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Wallet, SigningKey } from 'ethers';
 import { startCoordinator, type RunningCoordinator } from '../../server/coordinator.js';
-import { participate, type Participation } from '../../client/ceremony/participate.js';
-import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
+import type { Participation } from '../../client/ceremony/participate.js';
 import { keyPaths } from '../../client/keys/ceremony-keys.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import { makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
 import { tempFolder } from '../helpers/temp.js';
+import { joinAs } from '../helpers/participants.js';
 
 const LAYOUT = ['Acme', 'Bolt', 'Crane', 'Delta', 'Echo'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 1 }));
 
@@ -36,17 +36,7 @@ describe('a 5-member ceremony over real sockets', () => {
     });
     results = await Promise.all(
       ceremony.members.map((member, i) =>
-        participate({
-          wsUrl: coordinator.wsUrl,
-          ceremonyId: ceremony.spec.ceremonyId,
-          identity: { address: member.identity.address, secretKey: member.identity.secretKey },
-          folder: join(folder, member.name),
-          endpoints: [`127.0.0.1:${31000 + i}`],
-          expectedSpecHash: ceremony.specHash,
-          confirm: async () => true,
-          scrypt: LIGHT_SCRYPT,
-          report: (line) => lines.push(`${member.name}: ${line}`),
-        }),
+        joinAs({ wsUrl: coordinator.wsUrl, ceremony, member, folder: join(folder, member.name), endpoints: [`127.0.0.1:${31000 + i}`], report: (line) => lines.push(`${member.name}: ${line}`) }),
       ),
     );
     await coordinator.close();

@@ -9,11 +9,10 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startCoordinator } from '../../server/coordinator.js';
-import { participate } from '../../client/ceremony/participate.js';
-import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
 import { ConcordError } from '../../shared/errors.js';
 import { makeCeremony, randomHash } from '../helpers/ceremony.js';
 import { tempFolder } from '../helpers/temp.js';
+import { joinAs } from '../helpers/participants.js';
 
 type Frame = { type: string; entries?: Record<string, unknown>[]; status?: Record<string, unknown> };
 
@@ -79,17 +78,7 @@ describe('a coordinator that shows one member something else', () => {
     const proxy = await startCheatingProxy(coordinator.wsUrl, doctor);
     const outcomes = await Promise.allSettled(
       ceremony.members.map((member, i) =>
-        participate({
-          wsUrl: member.name === 'Victim' ? proxy.url : coordinator.wsUrl,
-          ceremonyId: 'cheat',
-          identity: { address: member.identity.address, secretKey: member.identity.secretKey },
-          folder: join(folder, member.name),
-          endpoints: [`127.0.0.1:${33000 + i}`],
-          expectedSpecHash: ceremony.specHash,
-          confirm: async () => true,
-          scrypt: LIGHT_SCRYPT,
-          report: () => undefined,
-        }),
+        joinAs({ wsUrl: member.name === 'Victim' ? proxy.url : coordinator.wsUrl, ceremony, member, folder: join(folder, member.name), endpoints: [`127.0.0.1:${33000 + i}`] }),
       ),
     );
     await proxy.close();

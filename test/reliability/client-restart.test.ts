@@ -7,7 +7,6 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCoordinator } from '../../server/coordinator.js';
-import { participate } from '../../client/ceremony/participate.js';
 import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
 import { encryptKeystore } from '../../shared/keys/keystore.js';
 import { keystoreRandomness } from '../../client/keys/random.js';
@@ -15,6 +14,7 @@ import { verifyArtifact } from '../../shared/artifact/verify.js';
 import { makeCeremony } from '../helpers/ceremony.js';
 import { startScript } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
+import { joinAs } from '../helpers/participants.js';
 
 async function snapshot(folder: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
@@ -35,17 +35,7 @@ describe('a member client killed mid-ceremony and restarted', () => {
     const memberFolder = join(folder, 'Restarted');
     const joinArgs = ['join', '--coordinator', coordinator.wsUrl, '--ceremony', 'resume', '--identity', identityPath, '--password-file', `${identityPath}.password`, '--out', memberFolder, '--endpoint', '127.0.0.1:34001', '--yes', '--light-kdf'];
 
-    const steadyRun = participate({
-      wsUrl: coordinator.wsUrl,
-      ceremonyId: 'resume',
-      identity: { address: steady.identity.address, secretKey: steady.identity.secretKey },
-      folder: join(folder, 'Steady'),
-      endpoints: ['127.0.0.1:34000'],
-      expectedSpecHash: ceremony.specHash,
-      confirm: async () => true,
-      scrypt: LIGHT_SCRYPT,
-      report: () => undefined,
-    });
+    const steadyRun = joinAs({ wsUrl: coordinator.wsUrl, ceremony, member: steady, folder: join(folder, 'Steady'), endpoints: ['127.0.0.1:34000'] });
 
     const first = startScript('client/bin.ts', joinArgs);
     await first.waitForLine(/^Commit accepted as transcript entry #\d+$/);

@@ -13,13 +13,13 @@ import { canonicalize } from '../../shared/canonical/jcs.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import { hashEntry, type TranscriptEntry } from '../../shared/transcript/entry.js';
 import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
-import { participate } from '../../client/ceremony/participate.js';
 import { keystoreRandomness } from '../../client/keys/random.js';
 import { makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
 import { startScript, type Running } from '../helpers/processes.js';
 import { connectAll, frameFor, STEPS, type Step } from '../helpers/scripted-members.js';
 import type { RawClient } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
+import { joinAs } from '../helpers/participants.js';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -163,15 +163,12 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
     let commits = 0;
     let killed: Promise<void> | null = null;
     const runs = ceremony.members.map((member, i) =>
-      participate({
+      joinAs({
         wsUrl: `ws://127.0.0.1:${port}/ws`,
-        ceremonyId: ceremony.spec.ceremonyId,
-        identity: { address: member.identity.address, secretKey: member.identity.secretKey },
+        ceremony,
+        member,
         folder: join(setup.folder, 'clients', member.name),
         endpoints: member.spec.endpoints ?? member.authorities.map((_, k) => `127.0.0.1:${35000 + 10 * i + k}`),
-        expectedSpecHash: ceremony.specHash,
-        confirm: async () => true,
-        scrypt: LIGHT_SCRYPT,
         report: (line) => {
           reports.push(`${member.name}: ${line}`);
           // Kill the coordinator once, right after the first Commit was acknowledged.
