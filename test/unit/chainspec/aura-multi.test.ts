@@ -3,8 +3,7 @@
  * (golden file aura-multi-v1.json), what it refuses, and that without transitions it still writes the
  * plain list of aura-london-v1.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
@@ -18,29 +17,10 @@ import { serializeChainSpec } from '../../../shared/chainspec/file.js';
 import { checkChainSpec } from '../../../shared/chainspec/strict.js';
 import { computeGenesisHash } from '../../../shared/genesis/hash.js';
 import { expectThrows } from '../../helpers/errors.js';
+import { GOLDEN_INPUT, KEY1, KEY2, KEY3 } from './golden-input.js';
+import { expectGoldenText } from '../../helpers/golden.js';
 
-// The input of aura-london-v1.json (test/unit/chainspec/aura.test.ts): private keys 1..5.
-const KEY1 = '0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf';
-const KEY2 = '0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF';
-const KEY3 = '0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69';
-const KEY4 = '0x1efF47bc3a10a45D4B230B5d10E37751FE6AA718';
-const KEY5 = '0xe1AB8145F7E55DC933d51a18c793F901A3A0b276';
-const LIST_INPUT: AuraChainSpecInput = {
-  name: 'Concord Golden',
-  chainId: 73_799n,
-  networkId: 73_799n,
-  stepDurationSec: 5,
-  gasLimit: 30_000_000n,
-  blockRewardWei: 0n,
-  evm: 'london',
-  baseFeePerGasWei: 1_000_000_000n,
-  validators: [KEY2, KEY1, KEY3],
-  accounts: [
-    { address: KEY5, balanceWei: 10n ** 24n },
-    { address: KEY4, balanceWei: 1n },
-  ],
-  genesisTimestamp: 0n,
-};
+const LIST_INPUT = GOLDEN_INPUT;
 
 // Contracts at the addresses of private keys 6 and 7; blocks 1000, then 2^32 (past JavaScript's array-index keys).
 const SAFE_CONTRACT = '0xE57bFE9F44b819898F47BF37E5AF72a0783e1141';
@@ -56,14 +36,9 @@ const MULTI_GOLDEN = golden('aura-multi-v1.json');
 
 describe('assembleAuraChainSpec: validator transitions', () => {
   it('writes the golden multi spec byte for byte', () => {
-    const bytes = serializeChainSpec(assembleAuraChainSpec(MULTI_INPUT));
     // Regenerate only on purpose (a format change is a new golden file; v1 is kept forever):
     //   UPDATE_GOLDEN=1 npx vitest run test/unit/chainspec/aura-multi.test.ts
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(dirname(MULTI_GOLDEN), { recursive: true });
-      writeFileSync(MULTI_GOLDEN, bytes);
-    }
-    expect(bytes).toBe(readFileSync(MULTI_GOLDEN, 'utf8'));
+    expectGoldenText(MULTI_GOLDEN, serializeChainSpec(assembleAuraChainSpec(MULTI_INPUT)));
   });
 
   it('writes the list from block 0, then each contract under its decimal block, in block order', () => {

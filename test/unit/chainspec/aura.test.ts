@@ -1,42 +1,16 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
 import fc from 'fast-check';
 import { getAddress } from 'ethers';
 import { describe, expect, it } from 'vitest';
 import { assembleAuraChainSpec, type AuraChainSpec, type AuraChainSpecInput } from '../../../shared/chainspec/aura.js';
 import { EVM_LEVELS } from '../../../shared/chainspec/evm-levels.js';
 import { ConcordError } from '../../../shared/errors.js';
-
-// Private keys 1..5: well-known addresses, so the golden file can be checked by hand.
-const KEY1 = '0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf';
-const KEY2 = '0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF';
-const KEY3 = '0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69';
-const KEY4 = '0x1efF47bc3a10a45D4B230B5d10E37751FE6AA718';
-const KEY5 = '0xe1AB8145F7E55DC933d51a18c793F901A3A0b276';
-
-const GOLDEN_INPUT: AuraChainSpecInput = {
-  name: 'Concord Golden',
-  chainId: 73_799n,
-  networkId: 73_799n,
-  stepDurationSec: 5,
-  gasLimit: 30_000_000n,
-  blockRewardWei: 0n,
-  evm: 'london',
-  baseFeePerGasWei: 1_000_000_000n,
-  validators: [KEY2, KEY1, KEY3],
-  accounts: [
-    { address: KEY5, balanceWei: 10n ** 24n },
-    { address: KEY4, balanceWei: 1n },
-  ],
-  genesisTimestamp: 0n,
-};
+import { GOLDEN_INPUT, KEY1, KEY2, KEY3, KEY4, KEY5 } from './golden-input.js';
+import { expectGoldenText } from '../../helpers/golden.js';
+import { serializeChainSpec } from '../../../shared/chainspec/file.js';
 
 const GOLDEN_FILE = fileURLToPath(new URL('../../golden/chainspec/aura-london-v1.json', import.meta.url));
 
-function serialize(spec: AuraChainSpec): string {
-  return `${JSON.stringify(spec, null, 2)}\n`;
-}
 
 function withInput(change: Partial<AuraChainSpecInput>): AuraChainSpecInput {
   return { ...GOLDEN_INPUT, ...change };
@@ -195,21 +169,16 @@ const NETHERMIND_GENESIS = ['seal', 'parentHash', 'timestamp', 'difficulty', 'ex
 
 describe('assembleAuraChainSpec', () => {
   it('assembles the golden spec test/golden/chainspec/aura-london-v1.json byte for byte', () => {
-    const bytes = serialize(assembleAuraChainSpec(GOLDEN_INPUT));
     // Regenerate ON PURPOSE only, and only while v1 is unreleased (a changed format gets a new -v2
     // file; v1 is kept forever):  UPDATE_GOLDEN=1 npx vitest run test/unit/chainspec/aura.test.ts
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(dirname(GOLDEN_FILE), { recursive: true });
-      writeFileSync(GOLDEN_FILE, bytes);
-    }
-    expect(bytes).toBe(readFileSync(GOLDEN_FILE, 'utf8'));
+    expectGoldenText(GOLDEN_FILE, serializeChainSpec(assembleAuraChainSpec(GOLDEN_INPUT)));
   });
 
   it('gives identical bytes for equal inputs, whatever the order of the prefunded accounts', () => {
-    const first = serialize(assembleAuraChainSpec(GOLDEN_INPUT));
+    const first = serializeChainSpec(assembleAuraChainSpec(GOLDEN_INPUT));
     const copy = structuredClone(GOLDEN_INPUT);
-    expect(serialize(assembleAuraChainSpec(copy))).toBe(first);
-    expect(serialize(assembleAuraChainSpec(withInput({ accounts: [...GOLDEN_INPUT.accounts].reverse() })))).toBe(first);
+    expect(serializeChainSpec(assembleAuraChainSpec(copy))).toBe(first);
+    expect(serializeChainSpec(assembleAuraChainSpec(withInput({ accounts: [...GOLDEN_INPUT.accounts].reverse() })))).toBe(first);
   });
 
   it('keeps the validators in the given order and writes the accounts after the builtins by address', () => {
@@ -315,7 +284,7 @@ describe('assembleAuraChainSpec', () => {
         const prefunded = Object.keys(spec.accounts).slice(9).map((key) => key.toLowerCase());
         expect(prefunded).toEqual([...prefunded].sort());
         const reversed = assembleAuraChainSpec({ ...generated, accounts: [...generated.accounts].reverse() });
-        expect(serialize(reversed)).toBe(serialize(spec));
+        expect(serializeChainSpec(reversed)).toBe(serializeChainSpec(spec));
       }),
     );
   });

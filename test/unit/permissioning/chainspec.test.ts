@@ -3,24 +3,20 @@
  * byte for byte, loadable as written by both clients, one genesis hash for both; without a permission
  * contract nothing of it is written; and the account input aura.ts refuses.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { assembleAuraChainSpec, type AuraChainSpec, type AuraChainSpecInput } from '../../../shared/chainspec/aura.js';
+import { assembleAuraChainSpec, type AuraChainSpecInput } from '../../../shared/chainspec/aura.js';
 import { checkChainSpec } from '../../../shared/chainspec/strict.js';
 import { computeGenesisHash } from '../../../shared/genesis/hash.js';
 import { PERMISSION_CONTRACT_ADDRESS, transactionPermission } from '../../../shared/permissioning/account.js';
 import { resolvePolicy } from '../../../shared/permissioning/policy.js';
 import { permissionsSchema } from '../../../shared/permissioning/schema.js';
 import { expectThrows } from '../../helpers/errors.js';
+import { GOLDEN_INPUT, KEY1, KEY2, KEY3, KEY4, KEY5 } from '../chainspec/golden-input.js';
+import { expectGoldenText } from '../../helpers/golden.js';
+import { serializeChainSpec } from '../../../shared/chainspec/file.js';
 
 // Private keys 1..6: well-known addresses, so the golden file can be checked by hand.
-const KEY1 = '0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf';
-const KEY2 = '0x2B5AD5c4795c026514f8317c7a215E218DcCD6cF';
-const KEY3 = '0x6813Eb9362372EEF6200f3b1dbC3f819671cBA69';
-const KEY4 = '0x1efF47bc3a10a45D4B230B5d10E37751FE6AA718';
-const KEY5 = '0xe1AB8145F7E55DC933d51a18c793F901A3A0b276';
 const KEY6 = '0xE57bFE9F44b819898F47BF37E5AF72a0783e1141';
 
 /** Members KEY1..KEY3 (2 of 3), bridge validators KEY4 and KEY5, KEY6 deploys the bridge, nobody else may send. */
@@ -35,39 +31,23 @@ const PERMISSION = transactionPermission(
 );
 
 const INPUT: AuraChainSpecInput = {
+  ...GOLDEN_INPUT,
   name: 'Concord Permissioned',
-  chainId: 73_799n,
-  networkId: 73_799n,
-  stepDurationSec: 5,
-  gasLimit: 30_000_000n,
-  blockRewardWei: 0n,
-  evm: 'london',
-  baseFeePerGasWei: 1_000_000_000n,
-  validators: [KEY2, KEY1, KEY3],
   accounts: [
     { address: KEY6, balanceWei: 10n ** 21n },
     { address: KEY4, balanceWei: 10n ** 18n },
   ],
-  genesisTimestamp: 0n,
   transactionPermission: PERMISSION,
 };
 
 const GOLDEN_FILE = fileURLToPath(new URL('../../golden/chainspec/aura-permissioned-v1.json', import.meta.url));
 
-function serialize(spec: AuraChainSpec): string {
-  return `${JSON.stringify(spec, null, 2)}\n`;
-}
 
 describe('a permissioned chain spec', () => {
   it('assembles the golden spec test/golden/chainspec/aura-permissioned-v1.json byte for byte', () => {
-    const bytes = serialize(assembleAuraChainSpec(INPUT));
     // Regenerate ON PURPOSE only (a changed format or contract gets a new -v2 file; v1 is kept forever):
     //   UPDATE_GOLDEN=1 npx vitest run test/unit/permissioning/chainspec.test.ts
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(dirname(GOLDEN_FILE), { recursive: true });
-      writeFileSync(GOLDEN_FILE, bytes);
-    }
-    expect(bytes).toBe(readFileSync(GOLDEN_FILE, 'utf8'));
+    expectGoldenText(GOLDEN_FILE, serializeChainSpec(assembleAuraChainSpec(INPUT)));
   });
 
   it('switches the filter on from genesis and places the account among the others by address', () => {
