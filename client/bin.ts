@@ -13,6 +13,7 @@ import { genesisHash } from './commands/genesis-hash.js';
 import { bundleCommand } from './commands/bundle.js';
 import { backupRecover, backupSplit, parseShareCount } from './commands/backup.js';
 import { registerGovernanceCommands } from './commands/governance.js';
+import { useNativeScrypt } from './keys/kdf.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const lightKdf = new Option('--light-kdf', 'cheaper scrypt (N=2^12) for tests and demos; never for real keys').default(false);
@@ -115,6 +116,7 @@ backup
 
 registerGovernanceCommands(program, output);
 
+useNativeScrypt();
 program.parseAsync().catch((error: unknown) => {
   process.exitCode = reportError(error, (program.opts() as { json: boolean }).json);
 });

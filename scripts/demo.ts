@@ -16,6 +16,7 @@ import { verifyArtifact } from '../shared/artifact/verify.js';
 import { parseSpec } from '../shared/spec/parse.js';
 import { verifyMemberBundle } from '../shared/bundle/verify-bundle.js';
 import { readFolderFiles } from '../client/io/files.js';
+import { useNativeScrypt } from '../client/keys/kdf.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const started = Date.now();
@@ -45,13 +46,14 @@ async function main(): Promise<void> {
   };
 
   console.log(`making the coordinator key and ${seed.members.length} member identities (scrypt keystores)`);
-  const coordinator = await createIdentity(join(out, 'coordinator', 'coordinator-key.json'), undefined, STANDARD_SCRYPT);
-  const members: { name: string; slug: string; identity: CreatedIdentity }[] = [];
-  for (const member of seed.members) {
-    const slug = member.name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-    const identity = await createIdentity(join(out, 'identities', `${slug}.json`), undefined, STANDARD_SCRYPT);
-    members.push({ name: member.name, slug, identity });
-  }
+  useNativeScrypt();
+  const slugs = seed.members.map((member) => member.name.toLowerCase().replace(/[^a-z0-9]+/g, '-'));
+  const [coordinator, ...identities] = await Promise.all([
+    createIdentity(join(out, 'coordinator', 'coordinator-key.json'), undefined, STANDARD_SCRYPT),
+    ...slugs.map((slug) => createIdentity(join(out, 'identities', `${slug}.json`), undefined, STANDARD_SCRYPT)),
+  ]);
+  if (coordinator === undefined) throw new Error('no coordinator key');
+  const members: { name: string; slug: string; identity: CreatedIdentity }[] = seed.members.map((member, i) => ({ name: member.name, slug: slugs[i] as string, identity: identities[i] as CreatedIdentity }));
   const spec = { ...seed, coordinator: coordinator.address, members: seed.members.map((member, i) => ({ ...member, identity: members[i]?.identity.address })) };
   const parsedSpec = parseSpec(spec, 'demo spec');
   const specPath = join(out, 'spec.json');
