@@ -16,6 +16,8 @@ function el(tag, text, attributes = {}) {
 }
 
 const time = (ms) => new Date(ms).toLocaleTimeString();
+// Voting deadlines are days away: they carry their date.
+const dateTime = (ms) => new Date(ms).toLocaleString();
 const short = (hex) => (hex.length > 20 ? `${hex.slice(0, 10)}…${hex.slice(-8)}` : hex);
 
 function duration(ms) {
@@ -56,11 +58,12 @@ function render() {
     const item = el('li', undefined, { 'data-state': state, 'data-phase': phase });
     item.append(el('div', phase, { class: 'name' }));
     item.append(el('div', at ? `from ${time(at.startedMs)}` : '—', { class: 'when' }));
-    if (at && at.deadlineMs !== null && state === 'current') item.append(el('div', `deadline ${time(at.deadlineMs)}`, { class: 'when' }));
+    if (at && at.deadlineMs !== null) item.append(el('div', `deadline ${time(at.deadlineMs)}`, { class: 'when deadline' }));
+    if (at && at.deadlineMs !== null && state === 'current') item.append(el('div', '', { class: 'left', 'data-deadline': String(at.deadlineMs) }));
     timeline.append(item);
   }
 
-  const names = new Map(status.members.map((member) => [member.identity, member.name]));
+  const names = new Map(Object.entries(view.names));
   const body = $('members').tBodies[0];
   body.replaceChildren();
   const approvals = new Map(transcript.filter((t) => t.kind === 'Approve').map((t) => [t.member, t.genesisHash]));
@@ -80,10 +83,9 @@ function render() {
   $('abort').hidden = status.abort === null;
   if (status.abort !== null) $('abort').textContent = `Aborted by ${status.abort.by}: ${status.abort.reason}`;
   $('genesis').textContent = assembly?.genesisHash ?? 'not yet assembled';
-  const fill = (id, addresses) => $(id).replaceChildren(...addresses.map((a) => el('li', a, { class: 'address' })));
-  fill('validators', assembly?.validators ?? []);
-  fill('bridge', assembly?.bridgeValidators ?? []);
-  $('required').textContent = assembly?.requiredSignatures ? `${assembly.requiredSignatures} of ${assembly.bridgeValidators.length} signatures required` : '';
+  fillAddresses('validators', assembly?.validators ?? []);
+  fillAddresses('bridge', assembly?.bridgeValidators ?? []);
+  $('required').textContent = required(assembly);
   const artifactBox = $('artifact');
   artifactBox.replaceChildren();
   if (artifact.available) {
@@ -105,6 +107,12 @@ function render() {
   tick();
 }
 
+function fillAddresses(id, addresses) {
+  $(id).replaceChildren(...addresses.map((a) => el('li', a, { class: 'address' })));
+}
+
+const required = (set) => (set?.requiredSignatures ? `${set.requiredSignatures} of ${set.bridgeValidators.length} signatures required` : '');
+
 /** One line for a change: what a compliance officer needs to recognise it. */
 function describeChange(change, names) {
   const who = (address) => names.get(address) ?? address;
@@ -124,6 +132,17 @@ function renderGovernance(governance, names) {
   $('governance').hidden = governance === null;
   if (governance === null) return;
   $('revision').textContent = String(governance.revision);
+  for (const label of document.querySelectorAll('#consortium .revision')) label.textContent = String(governance.revision);
+  $('consortium-members').replaceChildren(
+    ...governance.members.map((member) => {
+      const item = el('li', undefined, { 'data-member': member.identity });
+      item.append(el('span', member.name), ' ', el('span', member.identity, { class: 'address' }));
+      return item;
+    }),
+  );
+  fillAddresses('consortium-validators', governance.validators);
+  fillAddresses('consortium-bridge', governance.bridgeValidators);
+  $('consortium-required').textContent = required(governance);
   const rows = $('proposals').tBodies[0];
   rows.replaceChildren();
   for (const proposal of [...governance.proposals].reverse()) {
@@ -136,7 +155,7 @@ function renderGovernance(governance, names) {
     row.append(el('td', `${proposal.tally.yes} / ${proposal.tally.no} / ${proposal.tally.threshold}`));
     row.append(el('td', proposal.status === 'open' ? proposal.notVoted.map((address) => names.get(address) ?? address).join(', ') : ''));
     const deadlineMs = proposal.votingDeadline * 1000;
-    row.append(el('td', proposal.status === 'open' ? `${time(deadlineMs)} (in ${duration(deadlineMs - (Date.now() + clockSkewMs))})` : time(deadlineMs)));
+    row.append(el('td', proposal.status === 'open' ? `${dateTime(deadlineMs)} (in ${duration(deadlineMs - (Date.now() + clockSkewMs))})` : dateTime(deadlineMs)));
     rows.append(row);
   }
 }
@@ -144,8 +163,9 @@ function renderGovernance(governance, names) {
 function tick() {
   if (view === null) return;
   const { status } = view;
-  $('countdown').textContent =
-    status.deadlineMs === null ? '' : `deadline in ${duration(status.deadlineMs - (Date.now() + clockSkewMs))} (${time(status.deadlineMs)})`;
+  const now = Date.now() + clockSkewMs;
+  $('countdown').textContent = status.deadlineMs === null ? '' : `deadline in ${duration(status.deadlineMs - now)} (${time(status.deadlineMs)})`;
+  for (const left of document.querySelectorAll('#timeline .left')) left.textContent = `in ${duration(Number(left.dataset.deadline) - now)}`;
 }
 
 async function refresh() {
@@ -154,7 +174,10 @@ async function refresh() {
     $('title').textContent = `Ceremony ${ceremonyId} not found`;
     return;
   }
-  view = await response.json();
+  const next = await response.json();
+  // Refreshes overlap when statuses come quickly: a slower, older answer must not replace a newer one.
+  if (view !== null && next.status.seq < view.status.seq) return;
+  view = next;
   clockSkewMs = view.nowMs - Date.now();
   render();
 }

@@ -2,14 +2,17 @@
  * What the dashboard shows of a ceremony, in one read-only view: the public status, the phase
  * timeline with deadlines, the transcript as it grew (kind, member, hash, time), the assembled
  * validators and bridge validators, each member's approved genesis hash, the artifact with the
- * coordinator's own verification of it, and after genesis the governance proposals with their tallies. Everything here is public: no key, no password, no salt
- * before its reveal (salts are published by the reveal itself).
+ * coordinator's own verification of it, and after genesis the consortium as the latest revision left
+ * it and the governance proposals with their tallies. Everything here is public: no key, no password,
+ * no salt before its reveal (salts are published by the reveal itself).
  */
 import type { CeremonyStatus } from '../../shared/protocol/messages.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import { hashEntry } from '../../shared/transcript/entry.js';
 import type { CeremonyHost, PhaseWindow } from '../ceremony/host.js';
 import { proposalViews, type ProposalView } from '../../shared/governance/proposal-view.js';
+import { currentConsortium, type GovernanceState } from '../../shared/governance/proposals.js';
+import { bridgeOf, validatorsOf } from '../../shared/governance/consortium.js';
 
 export interface DashboardView {
   consortium: string;
@@ -19,9 +22,21 @@ export interface DashboardView {
   transcript: { seq: number; kind: string; member: string; memberName: string; hash: string; acceptedMs: number; genesisHash: string | null }[];
   assembly: { genesisHash: string; validators: string[]; bridgeValidators: string[]; requiredSignatures: number | null } | null;
   artifact: { available: boolean; verified: boolean | null; failures: string[] };
-  /** After genesis: the current revision and every proposal with its tally and deadline. */
-  governance: { revision: number; proposals: ProposalView[] } | null;
+  /** The name of every identity the transcript or a proposal may show: the spec's members, those any revision admitted, the coordinator. */
+  names: Record<string, string>;
+  /** After genesis: the consortium of the latest revision and every proposal with its tally and deadline. */
+  governance: GovernanceView | null;
   nowMs: number;
+}
+
+/** The consortium as the latest revision left it (members named as their admission named them), and every proposal. */
+export interface GovernanceView {
+  revision: number;
+  members: { identity: string; name: string }[];
+  validators: string[];
+  bridgeValidators: string[];
+  requiredSignatures: number | null;
+  proposals: ProposalView[];
 }
 
 /** Caches the verification of each artifact text: it is checked once, not on every view. */
@@ -30,12 +45,13 @@ const verified = new WeakMap<CeremonyHost, { text: string; ok: boolean; failures
 /** Builds the dashboard view of a hosted ceremony. */
 export async function dashboardView(host: CeremonyHost, nowMs: number): Promise<DashboardView> {
   const { spec } = host.identity();
-  const names = new Map(spec.members.map((member) => [member.identity, member.name]));
+  const governance = host.governance();
+  const names = new Map<string, string>([[spec.coordinator, 'coordinator'], ...spec.members.map((member): [string, string] => [member.identity, member.name])]);
+  for (const revision of governance?.revisions ?? []) for (const member of revision.members) names.set(member.identity, member.name);
   const acceptedMs = host.acceptedAtMs();
   const history = host.phaseHistory();
   const assembly = host.assembly();
   const text = host.artifact();
-  const governance = host.governance();
   let check = verified.get(host);
   if (text !== null && check?.text !== text) {
     const report = await verifyArtifact(JSON.parse(text));
@@ -51,7 +67,7 @@ export async function dashboardView(host: CeremonyHost, nowMs: number): Promise<
       seq: entry.seq,
       kind: entry.kind,
       member: entry.member,
-      memberName: names.get(entry.member) ?? (entry.member === spec.coordinator ? 'coordinator' : entry.member),
+      memberName: names.get(entry.member) ?? entry.member,
       hash: hashEntry(entry),
       acceptedMs: acceptedMs[entry.seq] ?? 0,
       genesisHash: entry.kind === 'Approve' ? entry.payload.genesisHash : null,
@@ -66,7 +82,21 @@ export async function dashboardView(host: CeremonyHost, nowMs: number): Promise<
             requiredSignatures: assembly.bridge?.requiredSignatures ?? null,
           },
     artifact: { available: text !== null, verified: check === undefined ? null : check.ok, failures: check?.failures ?? [] },
-    governance: governance === null ? null : { revision: governance.revisions.length - 1, proposals: proposalViews(governance) },
+    names: Object.fromEntries(names),
+    governance: governance === null ? null : governanceView(governance),
     nowMs,
+  };
+}
+
+function governanceView(governance: GovernanceState): GovernanceView {
+  const current = currentConsortium(governance);
+  const bridge = bridgeOf(current);
+  return {
+    revision: current.revision,
+    members: current.members.map(({ identity, name }) => ({ identity, name })),
+    validators: validatorsOf(current),
+    bridgeValidators: bridge?.validators ?? [],
+    requiredSignatures: bridge?.requiredSignatures ?? null,
+    proposals: proposalViews(governance),
   };
 }

@@ -1,16 +1,21 @@
 /**
- * The dashboard after genesis, in a real browser: a finalized ceremony on the real coordinator gets a
- * governance proposal and a first vote; the page shows the proposal with its tally, who has not voted
- * and its deadline. Without /usr/bin/chromium this fails loudly (see dashboard.test.ts).
+ * The dashboard after genesis, in a real browser: a finalized ceremony on the real coordinator admits
+ * a member (revision 1), who then proposes a change and votes for it; the page shows the consortium of
+ * revision 1 with the admitted member by name, its validators and bridge validators, and each proposal
+ * with its change, proposer, status, tally, who has not voted and its deadline. Without
+ * /usr/bin/chromium this fails loudly (see dashboard.test.ts).
  */
 import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { startCoordinator, type RunningCoordinator } from '../../server/coordinator.js';
 import { hashEntry } from '../../shared/transcript/entry.js';
-import { governed, type GovernanceRun } from '../unit/governance/fixture.js';
+import type { TranscriptEntry } from '../../shared/transcript/entry.js';
+import { governed, type GovernanceRun, type Signer } from '../unit/governance/fixture.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
+import { REPO_ROOT } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -19,7 +24,10 @@ describe('the dashboard after genesis', () => {
   let governance: GovernanceRun;
   let coordinator: RunningCoordinator;
   let browser: Browser;
+  let admitHash: string;
   let proposalHash: string;
+  let delta: Signer;
+  let deltaKeys: { signer: string; bridge: string };
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: the dashboard test needs Debian's chromium (apt-get install chromium; .ci/run installs it)`);
@@ -28,23 +36,33 @@ describe('the dashboard after genesis', () => {
     const folder = await tempFolder('dashboard-governance');
     coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
     const clients = new Map<string, RawClient>();
-    for (const member of ceremony.members) clients.set(member.identity.address, await connectMember(coordinator.wsUrl, ceremony.spec.ceremonyId, member.identity));
-    const submit = async (entry: { kind: string; member: string; payload: unknown; signature: string }): Promise<void> => {
-      const reply = await clients.get(entry.member)?.send(JSON.stringify({ type: 'submit', id: 1, kind: entry.kind, payload: entry.payload, signature: entry.signature }));
-      expect(reply?.type, JSON.stringify(reply)).toBe('receipt');
+    const submit = async (entry: TranscriptEntry): Promise<void> => {
+      let client = clients.get(entry.member);
+      if (client === undefined) {
+        client = await connectMember(coordinator.wsUrl, ceremony.spec.ceremonyId, governance.signerOf(entry.member).identity);
+        clients.set(entry.member, client);
+      }
+      const reply = await client.send(JSON.stringify({ type: 'submit', id: 1, kind: entry.kind, payload: entry.payload, signature: entry.signature }));
+      expect(reply.type, JSON.stringify(reply)).toBe('receipt');
+    };
+    /** Applies an entry in the mirror and submits it to the coordinator; returns its hash. */
+    const act = async (entry: TranscriptEntry): Promise<string> => {
+      await governance.apply(entry);
+      await submit(entry);
+      return hashEntry(entry);
     };
     // Replay the finalized ceremony the reducer ran in-process into the real coordinator, in order.
     for (const entry of governance.run.entries) await submit(entry);
     const alpha = governance.member('Alpha');
+    const admission = governance.admission('Delta', ['10.9.0.1:30303'], 1);
+    delta = admission.signer;
+    deltaKeys = { signer: admission.nodes[0]?.signer.address as string, bridge: admission.bridge[0]?.address as string };
+    admitHash = await act(governance.entry('Propose', alpha.identity, governance.proposePayload(admission.change)));
+    for (const voter of [alpha, governance.member('Beta')]) await act(governance.entry('Vote', voter.identity, governance.votePayload(admitHash, true)));
     const second = ceremony.members[0]?.authorities[1]?.signer.address;
     if (second === undefined) throw new Error('Alpha has two nodes in the default layout');
-    const propose = governance.entry('Propose', alpha.identity, governance.proposePayload({ kind: 'removeAuthority', signer: second }));
-    await governance.apply(propose);
-    await submit(propose);
-    proposalHash = hashEntry(propose);
-    const vote = governance.entry('Vote', alpha.identity, governance.votePayload(proposalHash, true));
-    await governance.apply(vote);
-    await submit(vote);
+    proposalHash = await act(governance.entry('Propose', delta.identity, governance.proposePayload({ kind: 'removeAuthority', signer: second })));
+    await act(governance.entry('Vote', delta.identity, governance.votePayload(proposalHash, true)));
     for (const client of clients.values()) client.close();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -57,7 +75,7 @@ describe('the dashboard after genesis', () => {
     await coordinator?.close();
   });
 
-  it('shows the open proposal with its tally, who has not voted and its deadline', async () => {
+  it('shows the consortium of the latest revision with the admitted member by name, and each proposal with its tally, who has not voted and its deadline', async () => {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1200 } });
     await page.goto(`${coordinator.httpUrl}/ceremonies/dashboard-governance`);
     await expect.poll(() => page.locator('#phase').textContent()).toBe('FINALIZED');
@@ -65,13 +83,33 @@ describe('the dashboard after genesis', () => {
     await expect.poll(() => row.count()).toBe(1);
     const cells = await row.locator('td').allTextContents();
     expect(cells[1]).toMatch(/^remove the node signing as 0x[0-9a-fA-F]{40} · from block \d+$/);
-    expect(cells[2]).toBe('Alpha');
+    expect(cells[2]).toBe('Delta');
     expect(cells[3]).toBe('open');
     expect(cells[4]).toBe(`1 / 0 / ${governance.ceremony.spec.governance.threshold}`);
-    expect(cells[5]).toBe('Beta, Gamma');
-    expect(cells[6]).toMatch(/\(in /);
-    expect(await page.locator('#revision').textContent()).toBe('0');
+    expect(cells[5]).toBe('Alpha, Beta, Gamma');
+    expect(cells[6]).toMatch(/\(in \d+ days\)$/);
+    const admitted = await page.locator(`tr[data-proposal="${admitHash}"] td`).allTextContents();
+    const threshold = governance.ceremony.spec.governance.threshold;
+    const { activationBlock } = governance.proposal(admitHash).entry.payload;
+    expect(admitted.slice(1, 6)).toEqual([`admit Delta (${delta.identity.address}) · from block ${activationBlock}`, 'Alpha', 'passed → revision 1', `2 / 0 / ${threshold}`, '']);
+
+    expect(await page.locator('#revision').textContent()).toBe('1');
+    expect(await page.locator('#consortium .revision').allTextContents()).toEqual(['1', '1', '1']);
+    const current = governance.current;
+    expect(await page.locator('#consortium-members li').allTextContents()).toEqual(current.members.map((m) => `${m.name} ${m.identity}`));
+    expect(await page.locator('#consortium-members li').last().textContent()).toBe(`Delta ${delta.identity.address}`);
+    const validators = await page.locator('#consortium-validators li').allTextContents();
+    expect(validators).toContain(deltaKeys.signer);
+    expect(validators).toHaveLength(5);
+    expect(await page.locator('#validators li').allTextContents()).not.toContain(deltaKeys.signer);
+    expect(await page.locator('#consortium-bridge li').allTextContents()).toContain(deltaKeys.bridge);
+    expect(await page.locator('#bridge li').allTextContents()).not.toContain(deltaKeys.bridge);
+    expect(await page.locator('#consortium-required').textContent()).toBe(`${current.bridge?.requiredSignatures} of 3 signatures required`);
+    const deltaRows = page.locator('#transcript tbody tr').filter({ hasText: 'Delta' });
+    expect(await deltaRows.count()).toBe(2);
     expect(await page.locator('#artifact .verified').getAttribute('data-ok')).toBe('true');
-    await page.screenshot({ path: join(process.cwd(), 'test-output', 'dashboard-governance.png'), fullPage: true });
+    const output = join(REPO_ROOT, 'test-output');
+    await mkdir(output, { recursive: true });
+    await page.screenshot({ path: join(output, 'dashboard-governance.png'), fullPage: true });
   });
 });
