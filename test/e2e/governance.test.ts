@@ -237,7 +237,8 @@ describe('governance over a real coordinator', () => {
 
   describe('deadlines and restarts', () => {
     it('records the coordinator\'s Expire at the voting deadline and refuses votes after it', async () => {
-      const deadline = Math.floor(Date.now() / 1000) + 2;
+      // Seconds of margin: the Propose and the first look at it must come before the deadline on a loaded machine.
+      const deadline = Math.floor(Date.now() / 1000) + 5;
       const hash = await propose(mirror.member('Crane'), { kind: 'setBridgeValidators', add: [], remove: [], requiredSignatures: 1 }, deadline);
       const view = (await proposals()).find((p) => p.hash === hash);
       expect(view).toMatchObject({ status: 'open', votingDeadline: deadline, tally: { yes: 0, no: 0 } });
@@ -254,11 +255,13 @@ describe('governance over a real coordinator', () => {
 
     it('after a restart serves the same revisions, and expires a proposal whose deadline passed while it was down', async () => {
       const texts = Array.from({ length: mirror.current.revision + 1 }, (_, n) => host().revision(n));
-      const hash = await propose(mirror.member('Crane'), { kind: 'setBridgeValidators', add: [], remove: [], requiredSignatures: 1 }, Math.floor(Date.now() / 1000) + 2);
+      const deadline = Math.floor(Date.now() / 1000) + 5;
+      const hash = await propose(mirror.member('Crane'), { kind: 'setBridgeValidators', add: [], remove: [], requiredSignatures: 1 }, deadline);
+      expect(host().transcript(0).at(-1)?.kind).toBe('Propose');
       for (const open of clients.values()) open.close();
       clients.clear();
       await coordinator.close();
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await new Promise((resolve) => setTimeout(resolve, deadline * 1000 + 500 - Date.now()));
       coordinator = await start();
       expect(Array.from({ length: texts.length }, (_, n) => host().revision(n))).toEqual(texts);
       await waitFor(() => host().transcript(0).at(-1)?.kind === 'Expire');

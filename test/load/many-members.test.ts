@@ -71,5 +71,5 @@ describe(`${MEMBERS} members and ${OBSERVERS} observers`, () => {
     expect((await verifyArtifact(artifact)).ok).toBe(true);
     for (const client of [...observers, ...members]) client.close();
     await coordinator.close();
-  });
+  }, 180_000);
 });

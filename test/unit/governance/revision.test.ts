@@ -104,7 +104,7 @@ describe('addValidatorLists (shared/chainspec/aura.ts)', () => {
     ['a block not after the last transition', () => addValidatorLists({ multi: { '0': list, '1000': { safeContract: SAFE_CONTRACT } } }, [{ fromBlock: 1000n, validators: [a] }]), 'validatorLists[0].fromBlock', 'a block after the last earlier transition (1000), below 2^63'],
     ['a block past a C# long', () => addValidatorLists(list, [{ fromBlock: 1n << 63n, validators: [a] }]), 'validatorLists[0].fromBlock', 'a block after the last earlier transition (0), below 2^63'],
     ['an empty list', () => addValidatorLists(list, [{ fromBlock: 5n, validators: [] }]), 'validatorLists[0].validators', 'at least one validator'],
-    ['a lowercase address', () => addValidatorLists(list, [{ fromBlock: 5n, validators: [a.toLowerCase()] }]), 'validatorLists[0].validators[0]', 'an EIP-55 checksummed address'],
+    ['a lowercase address', () => addValidatorLists(list, [{ fromBlock: 5n, validators: [SAFE_CONTRACT.toLowerCase()] }]), 'validatorLists[0].validators[0]', 'an EIP-55 checksummed address'],
     ['an address twice', () => addValidatorLists(list, [{ fromBlock: 5n, validators: [a, a] }]), 'validatorLists[0].validators[1]', 'an address not already in this list'],
   ])('refuses %s', (_name, call, path, expected) => {
     expect(expectThrows(call, 'CHAINSPEC_INVALID', path).expected).toBe(expected);
