@@ -26,7 +26,7 @@ import { findProposal, type GovernanceState } from '../../shared/governance/prop
 import { memberOf } from '../../shared/governance/consortium.js';
 import { buildRevisionBody, revisionSealMessage, sealRevision, type RevisionArtifact } from '../../shared/governance/revision.js';
 import type { Store, StoredEntry, StoredRevision } from '../store/sqlite.js';
-import { ProposalTimers } from './proposal-timers.js';
+import { MAX_TIMER_MS, ProposalTimers, RETRY_MS } from './proposal-timers.js';
 
 export interface HostOptions {
   store: Store;
@@ -55,9 +55,6 @@ export interface PhaseWindow {
   deadlineMs: number | null;
 }
 
-/** setTimeout's longest delay; a later deadline is re-armed in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
 export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
   private readonly context: CeremonyContext;
   private readonly entries: TranscriptEntry[] = [];
@@ -69,6 +66,7 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
   private readonly phaseStarts: PhaseWindow[];
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | null = null;
+  private closed = false;
   /** Revision artifact texts; index n - 1 holds revision n. */
   private readonly revisionTexts: string[] = [];
   /** One timer per open proposal: it records the Expire. */
@@ -81,9 +79,7 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     this.phaseStartedMs = createdMs;
     this.phaseStarts = [{ phase: 'OPEN', startedMs: createdMs, deadlineMs: this.deadlineOf('OPEN', createdMs) }];
     this.artifactJson = artifactJson;
-    this.proposalTimers = new ProposalTimers(options.now, (hash) => {
-      void this.enqueue(() => this.expireProposal(hash)).catch((error: unknown) => this.options.log(`proposal expiry failed: ${String(error)}`));
-    });
+    this.proposalTimers = new ProposalTimers(options.now, (hash) => this.enqueue(() => this.expireProposal(hash)), options.log);
   }
 
   /** Opens the ceremony of `spec` in the store, creating it on first start and replaying its transcript otherwise. */
@@ -193,8 +189,9 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     });
   }
 
-  /** Stops every timer; the caller closes the store. */
+  /** Stops every timer, for good; the caller closes the store. */
   close(): void {
+    this.closed = true;
     this.clearPhaseTimer();
     this.proposalTimers.close();
   }
@@ -326,15 +323,23 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     return key === null ? null : windowStartMs + this.options.spec.deadlines[key] * 1000;
   }
 
-  private armDeadline(): void {
+  /** Arms the timer of the current phase's deadline, no sooner than `minDelayMs` from now. */
+  private armDeadline(minDelayMs = 0): void {
     this.clearPhaseTimer();
     const deadline = this.deadlineMs();
-    if (deadline === null) return;
-    const delay = Math.max(0, deadline - this.options.now());
+    if (deadline === null || this.closed) return;
+    const delay = Math.max(minDelayMs, deadline - this.options.now());
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (delay > MAX_TIMER_MS) this.armDeadline();
-      else void this.enqueue(() => this.expire(deadline)).catch((error: unknown) => this.options.log(`deadline abort failed: ${String(error)}`));
+      if (delay > MAX_TIMER_MS) {
+        this.armDeadline();
+        return;
+      }
+      this.enqueue(() => this.expire(deadline)).catch((error: unknown) => {
+        this.options.log(`deadline abort failed, retrying in ${RETRY_MS} ms: ${String(error)}`);
+        // An entry accepted since has armed the timer of its own phase already.
+        if (this.timer === null) this.armDeadline(RETRY_MS);
+      });
     }, Math.min(delay, MAX_TIMER_MS));
     this.timer.unref();
   }

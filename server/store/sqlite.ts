@@ -5,6 +5,8 @@
  * receipt and (for the last approval) the artifact are written in one transaction; so are the vote
  * that passes a governance proposal and the revision artifact it makes.
  * Nothing secret is ever written here: entries hold signatures and public keys only.
+ * Every ceremony of the coordinator shares the one connection, and a statement issued on it while a
+ * transaction is open joins that transaction; so the store runs its operations one at a time, in call order.
  */
 import sqlite3 from 'sqlite3';
 
@@ -46,7 +48,6 @@ CREATE TABLE IF NOT EXISTS entries (
   receipt_signature TEXT NOT NULL,
   PRIMARY KEY (ceremony_id, seq)
 );
-CREATE INDEX IF NOT EXISTS entries_by_signature ON entries (ceremony_id, signature);
 CREATE TABLE IF NOT EXISTS revisions (
   ceremony_id TEXT NOT NULL REFERENCES ceremonies(ceremony_id),
   revision INTEGER NOT NULL,
@@ -64,6 +65,9 @@ export interface StoredRevision {
 }
 
 export class Store {
+  /** Settles when every operation called so far has finished. */
+  private tail: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly db: sqlite3.Database) {}
 
   /** Opens (creating if needed) the database file at `path`. */
@@ -78,81 +82,90 @@ export class Store {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve, reject) => this.db.close((error) => (error === null ? resolve() : reject(error))));
+    return this.serial(() => new Promise((resolve, reject) => this.db.close((error) => (error === null ? resolve() : reject(error)))));
   }
 
-  async getCeremony(ceremonyId: string): Promise<StoredCeremony | null> {
-    const row = await this.get<{ ceremony_id: string; spec_json: string; spec_hash: string; created_ms: number; artifact_json: string | null }>(
-      'SELECT * FROM ceremonies WHERE ceremony_id = ?',
-      [ceremonyId],
-    );
-    if (row === undefined) return null;
-    return { ceremonyId: row.ceremony_id, specJson: row.spec_json, specHash: row.spec_hash, createdMs: row.created_ms, artifactJson: row.artifact_json };
+  getCeremony(ceremonyId: string): Promise<StoredCeremony | null> {
+    return this.serial(async () => {
+      const row = await this.get<{ ceremony_id: string; spec_json: string; spec_hash: string; created_ms: number; artifact_json: string | null }>(
+        'SELECT * FROM ceremonies WHERE ceremony_id = ?',
+        [ceremonyId],
+      );
+      if (row === undefined) return null;
+      return { ceremonyId: row.ceremony_id, specJson: row.spec_json, specHash: row.spec_hash, createdMs: row.created_ms, artifactJson: row.artifact_json };
+    });
   }
 
   /** Every ceremony the database holds, oldest first. */
-  async ceremonyIds(): Promise<string[]> {
-    const rows = await this.all<{ ceremony_id: string }>('SELECT ceremony_id FROM ceremonies ORDER BY created_ms, ceremony_id', []);
-    return rows.map((row) => row.ceremony_id);
+  ceremonyIds(): Promise<string[]> {
+    return this.serial(async () => {
+      const rows = await this.all<{ ceremony_id: string }>('SELECT ceremony_id FROM ceremonies ORDER BY created_ms, ceremony_id', []);
+      return rows.map((row) => row.ceremony_id);
+    });
   }
 
-  async createCeremony(ceremonyId: string, specJson: string, specHash: string, createdMs: number): Promise<void> {
-    await this.run('INSERT INTO ceremonies (ceremony_id, spec_json, spec_hash, created_ms) VALUES (?, ?, ?, ?)', [ceremonyId, specJson, specHash, createdMs]);
+  createCeremony(ceremonyId: string, specJson: string, specHash: string, createdMs: number): Promise<void> {
+    return this.serial(() => this.run('INSERT INTO ceremonies (ceremony_id, spec_json, spec_hash, created_ms) VALUES (?, ?, ?, ?)', [ceremonyId, specJson, specHash, createdMs]));
   }
 
-  async entries(ceremonyId: string, fromSeq = 0): Promise<StoredEntry[]> {
-    const rows = await this.all<{ seq: number; hash: string; kind: string; member: string; entry_json: string; received_ms: number; receipt_signature: string }>(
-      'SELECT seq, hash, kind, member, entry_json, received_ms, receipt_signature FROM entries WHERE ceremony_id = ? AND seq >= ? ORDER BY seq',
-      [ceremonyId, fromSeq],
-    );
-    return rows.map((row) => ({
-      seq: row.seq,
-      hash: row.hash,
-      kind: row.kind,
-      member: row.member,
-      entryJson: row.entry_json,
-      receivedMs: row.received_ms,
-      receiptSignature: row.receipt_signature,
-    }));
-  }
-
-  /** The entry carrying exactly this signature, if one was accepted (a resend is answered with its receipt). */
-  async entryBySignature(ceremonyId: string, signature: string): Promise<StoredEntry | null> {
-    const row = await this.get<{ seq: number }>('SELECT seq FROM entries WHERE ceremony_id = ? AND signature = ?', [ceremonyId, signature]);
-    if (row === undefined) return null;
-    const [entry] = await this.entries(ceremonyId, row.seq);
-    return entry ?? null;
+  entries(ceremonyId: string, fromSeq = 0): Promise<StoredEntry[]> {
+    return this.serial(async () => {
+      const rows = await this.all<{ seq: number; hash: string; kind: string; member: string; entry_json: string; received_ms: number; receipt_signature: string }>(
+        'SELECT seq, hash, kind, member, entry_json, received_ms, receipt_signature FROM entries WHERE ceremony_id = ? AND seq >= ? ORDER BY seq',
+        [ceremonyId, fromSeq],
+      );
+      return rows.map((row) => ({
+        seq: row.seq,
+        hash: row.hash,
+        kind: row.kind,
+        member: row.member,
+        entryJson: row.entry_json,
+        receivedMs: row.received_ms,
+        receiptSignature: row.receipt_signature,
+      }));
+    });
   }
 
   /** Every revision artifact of a ceremony, in revision order. */
-  async revisions(ceremonyId: string): Promise<StoredRevision[]> {
-    const rows = await this.all<{ revision: number; seq: number; artifact_json: string }>(
-      'SELECT revision, seq, artifact_json FROM revisions WHERE ceremony_id = ? ORDER BY revision',
-      [ceremonyId],
-    );
-    return rows.map((row) => ({ revision: row.revision, seq: row.seq, artifactJson: row.artifact_json }));
+  revisions(ceremonyId: string): Promise<StoredRevision[]> {
+    return this.serial(async () => {
+      const rows = await this.all<{ revision: number; seq: number; artifact_json: string }>(
+        'SELECT revision, seq, artifact_json FROM revisions WHERE ceremony_id = ? ORDER BY revision',
+        [ceremonyId],
+      );
+      return rows.map((row) => ({ revision: row.revision, seq: row.seq, artifactJson: row.artifact_json }));
+    });
   }
 
   /**
    * Appends an entry in one durable transaction, with the artifact when it finalizes the ceremony, or
    * the revision artifact when it passes a governance proposal.
    */
-  async append(ceremonyId: string, entry: StoredEntry & { signature: string }, artifactJson: string | null, revision: StoredRevision | null = null): Promise<void> {
-    await this.exec('BEGIN IMMEDIATE');
-    try {
-      await this.run(
-        'INSERT INTO entries (ceremony_id, seq, hash, kind, member, signature, entry_json, received_ms, receipt_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        [ceremonyId, entry.seq, entry.hash, entry.kind, entry.member, entry.signature, entry.entryJson, entry.receivedMs, entry.receiptSignature],
-      );
-      if (artifactJson !== null) await this.run('UPDATE ceremonies SET artifact_json = ? WHERE ceremony_id = ?', [artifactJson, ceremonyId]);
-      if (revision !== null) {
-        await this.run('INSERT INTO revisions (ceremony_id, revision, seq, artifact_json) VALUES (?, ?, ?, ?)', [ceremonyId, revision.revision, revision.seq, revision.artifactJson]);
+  append(ceremonyId: string, entry: StoredEntry & { signature: string }, artifactJson: string | null, revision: StoredRevision | null = null): Promise<void> {
+    return this.serial(async () => {
+      await this.exec('BEGIN IMMEDIATE');
+      try {
+        await this.run(
+          'INSERT INTO entries (ceremony_id, seq, hash, kind, member, signature, entry_json, received_ms, receipt_signature) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [ceremonyId, entry.seq, entry.hash, entry.kind, entry.member, entry.signature, entry.entryJson, entry.receivedMs, entry.receiptSignature],
+        );
+        if (artifactJson !== null) await this.run('UPDATE ceremonies SET artifact_json = ? WHERE ceremony_id = ?', [artifactJson, ceremonyId]);
+        if (revision !== null) {
+          await this.run('INSERT INTO revisions (ceremony_id, revision, seq, artifact_json) VALUES (?, ?, ?, ?)', [ceremonyId, revision.revision, revision.seq, revision.artifactJson]);
+        }
+        await this.exec('COMMIT');
+      } catch (error) {
+        await this.exec('ROLLBACK');
+        throw error;
       }
-      await this.exec('COMMIT');
-    } catch (error) {
-      await this.exec('ROLLBACK');
-      throw error;
-    }
+    });
+  }
+
+  /** Runs `work` once every operation called before it has finished; a failure does not stop the ones after. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work);
+    this.tail = run.catch(() => undefined);
+    return run;
   }
 
   private exec(sql: string): Promise<void> {

@@ -93,6 +93,8 @@ export interface CeremonyOptions {
   ceremonyId?: string;
   /** Bridge required signatures; defaults to a majority of the bridge validators. No bridge if there are none. */
   requiredSignatures?: number;
+  /** Phase deadlines in seconds; each one not given is an hour. */
+  deadlines?: Partial<CeremonySpec['deadlines']>;
 }
 
 /** The endpoint of member `m`'s node `i`: distinct for every node of a test ceremony. */
@@ -195,7 +197,7 @@ export function makeCeremony(options: CeremonyOptions = {}): TestCeremony {
     keys.map((k) => ({ layout: k.layout, identity: k.identity.address, endpoints: k.authorities.map((a) => a.endpoint) })),
     options.requiredSignatures,
   );
-  const spec = parseSpec(json);
+  const spec = parseSpec({ ...json, deadlines: { ...(json.deadlines as CeremonySpec['deadlines']), ...options.deadlines } });
   const specHash = hashSpec(spec);
   const ceremony: TestCeremony = { spec, specHash, context: { spec, specHash }, coordinator, members: [] };
   keys.forEach((k, m) => {
