@@ -5,17 +5,19 @@
  * its Expire at the voting deadline, and the signed revision artifact of each passed proposal, stored
  * with the vote that passed it. The state lives only as the reducer's fold of the transcript, so after
  * a crash `open` rebuilds it from the database.
+ * A message is known by its content (kind, member, payload), not its signature bytes: a resend with
+ * another valid signature of the same content gets the original receipt.
  */
 import { EventEmitter } from 'node:events';
 import { ConcordError } from '../../shared/errors.js';
 import type { CeremonySpec } from '../../shared/spec/schema.js';
 import type { Hex32 } from '../../shared/hash/hex.js';
-import type { Address } from '../../shared/crypto/secp256k1.js';
 import { signTyped } from '../../shared/eip712/sign.js';
 import { parseWith } from '../../shared/validation/zod.js';
 import { applyEntry, initialState, waitingFor, type CeremonyContext, type CeremonyState, type Phase } from '../../shared/ceremony/reducer.js';
 import type { Assembly } from '../../shared/assembly/assemble.js';
-import { hashEntry, transcriptEntrySchema, type MemberEntryKind, type TranscriptEntry } from '../../shared/transcript/entry.js';
+import { hashEntry, messageDigest, transcriptEntrySchema, type MemberEntryKind, type TranscriptEntry } from '../../shared/transcript/entry.js';
+import { recoverAddress, type Address } from '../../shared/crypto/secp256k1.js';
 import { artifactSealMessage, buildArtifactBody, sealArtifact } from '../../shared/artifact/build.js';
 import type { GenesisArtifact } from '../../shared/artifact/schema.js';
 import { statusOf } from '../../shared/protocol/status.js';
@@ -59,6 +61,8 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
   private readonly context: CeremonyContext;
   private readonly entries: TranscriptEntry[] = [];
   private readonly receipts: Receipt[] = [];
+  /** The seq of each entry by the hash of its content (`contentHash`). */
+  private readonly seqByContent = new Map<Hex32, number>();
   private state: CeremonyState;
   private phaseStartedMs: number;
   private artifactJson: string | null;
@@ -161,18 +165,20 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
 
   /**
    * Applies a member's signed message: validates it as the next transcript entry, runs the reducer,
-   * stores it durably, and returns the coordinator's receipt. A resend of an accepted message gets
-   * the original receipt and changes nothing.
+   * stores it durably, and returns the coordinator's receipt. A resend of an accepted message (the same
+   * content, validly signed, whatever the signature bytes) gets the original receipt and changes nothing.
    */
   submit(member: Address, kind: MemberEntryKind, payload: unknown, signature: string): Promise<Receipt> {
     return this.enqueue(async () => {
-      const earlier = this.entries.find((entry) => entry.signature === signature && entry.member === member && entry.kind === kind);
-      if (earlier !== undefined && canonicalize(earlier.payload) === canonicalize(payload)) {
-        const receipt = this.receipts[earlier.seq];
-        if (receipt !== undefined) return receipt;
-      }
       const candidate = { seq: this.state.seq, prevHash: this.state.head, kind, member, payload, signature };
       const entry = parseWith(transcriptEntrySchema, candidate, 'MESSAGE_INVALID', 'message');
+      const earlier = this.seqByContent.get(contentHash(entry));
+      if (earlier !== undefined) {
+        if (recoverAddress(messageDigest(entry), entry.signature, 'message.signature') !== member) {
+          throw new ConcordError('SIGNATURE_INVALID', 'message.signature', `an EIP-712 ${kind} signature by ${member}`);
+        }
+        return this.receipts[earlier] as Receipt;
+      }
       const next = await applyEntry(this.context, this.state, entry, 'message');
       this.checkVotingTime(entry);
       return this.persist(entry, next);
@@ -309,6 +315,7 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
       this.phaseStarts.push({ phase: next.phase, startedMs: row.receivedMs, deadlineMs: this.deadlineOf(next.phase, this.phaseStartedMs) });
     }
     this.entries.push(entry);
+    this.seqByContent.set(contentHash(entry), entry.seq);
     this.receivedMs.push(row.receivedMs);
     this.receipts.push({ ceremonyId: this.options.spec.ceremonyId, seq: row.seq, entryHash: row.hash, signature: row.receiptSignature });
     this.state = next;
@@ -365,4 +372,12 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
     };
     return this.persist(entry, await applyEntry(this.context, this.state, entry));
   }
+}
+
+/**
+ * What identifies a message apart from its signature bytes: keccak256(JCS) of its kind, author and
+ * payload (the payload covers what the EIP-712 signature signs, and what a Reveal, Propose or Vote signs by hash).
+ */
+function contentHash(entry: TranscriptEntry): Hex32 {
+  return hashCanonical({ kind: entry.kind, member: entry.member, payload: entry.payload });
 }
