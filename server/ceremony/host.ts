@@ -4,7 +4,8 @@
  * on the same transcript (DESIGN.md §7): proposals and votes, a timer per open proposal that records
  * its Expire at the voting deadline, and the signed revision artifact of each passed proposal, stored
  * with the vote that passed it. The state lives only as the reducer's fold of the transcript, so after
- * a crash `open` rebuilds it from the database.
+ * a crash `open` rebuilds it from the database, and records the Abort of a phase whose deadline passed
+ * while the coordinator was down before it serves anyone.
  * A message is known by its content (kind, member, payload), not its signature bytes: a resend with
  * another valid signature of the same content gets the original receipt.
  */
@@ -109,6 +110,7 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
       throw new ConcordError('INTERNAL', 'store.revisions', `revision artifacts 1..${passed}, one per passed proposal of the transcript`);
     }
     host.revisionTexts.push(...revisions.map((row) => row.artifactJson));
+    await host.abortIfDeadlinePassed();
     host.armDeadline();
     host.proposalTimers.sync(host.state.governance);
     return host;
@@ -167,9 +169,11 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
    * Applies a member's signed message: validates it as the next transcript entry, runs the reducer,
    * stores it durably, and returns the coordinator's receipt. A resend of an accepted message (the same
    * content, validly signed, whatever the signature bytes) gets the original receipt and changes nothing.
+   * Once the phase's deadline has passed nothing is accepted, even before its timer has fired.
    */
   submit(member: Address, kind: MemberEntryKind, payload: unknown, signature: string): Promise<Receipt> {
     return this.enqueue(async () => {
+      await this.abortIfDeadlinePassed();
       const candidate = { seq: this.state.seq, prevHash: this.state.head, kind, member, payload, signature };
       const entry = parseWith(transcriptEntrySchema, candidate, 'MESSAGE_INVALID', 'message');
       const earlier = this.seqByContent.get(contentHash(entry));
@@ -349,6 +353,12 @@ export class CeremonyHost extends EventEmitter<{ change: [CeremonyStatus] }> {
       });
     }, Math.min(delay, MAX_TIMER_MS));
     this.timer.unref();
+  }
+
+  /** Records the Abort of the current phase if its deadline has passed. */
+  private async abortIfDeadlinePassed(): Promise<void> {
+    const deadline = this.deadlineMs();
+    if (deadline !== null && deadline <= this.options.now()) await this.expire(deadline);
   }
 
   /** Records an Abort naming who did not act, if the phase whose deadline this was is still running. */
