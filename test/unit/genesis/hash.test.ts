@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
-import { bytesToHex, concatBytes, hexToBytes } from '@noble/hashes/utils.js';
+import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
 import { ConcordError } from '../../../shared/errors.js';
 import type { ErrorCode } from '../../../shared/errors.js';
 import { computeGenesisHash } from '../../../shared/genesis/hash.js';
 import type { GenesisClient } from '../../../shared/genesis/header.js';
+import { EMPTY_ROOT, bigBytes, headerHash, preLondonFields, rlp, secureRoot, stateRoot, type Rlp } from '../../helpers/independent-genesis.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const FIXTURES = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'aura');
@@ -68,78 +69,6 @@ describe('known genesis hashes', () => {
     expect(result.notes).toContain('read leniently: Parity 1.7 layout (gasLimitBoundDivisor, registrar in engine params)');
   });
 });
-
-// ---- An independent genesis hash: hand-written RLP and Merkle-Patricia root, from the rules in
-// REFERENCE.md §1 and the clients' sources, sharing no code with shared/genesis.
-
-type Rlp = Uint8Array | Rlp[];
-
-function bigBytes(n: bigint): Uint8Array {
-  if (n === 0n) return new Uint8Array(0);
-  const hex = n.toString(16);
-  return hexToBytes(hex.length % 2 === 0 ? hex : `0${hex}`);
-}
-
-function lengthPrefix(length: number, offset: number): Uint8Array {
-  if (length < 56) return Uint8Array.of(offset + length);
-  const lengthBytes = bigBytes(BigInt(length));
-  return concatBytes(Uint8Array.of(offset + 55 + lengthBytes.length), lengthBytes);
-}
-
-function rlp(item: Rlp): Uint8Array {
-  if (item instanceof Uint8Array) {
-    if (item.length === 1 && (item[0] ?? 0) < 0x80) return item;
-    return concatBytes(lengthPrefix(item.length, 0x80), item);
-  }
-  const body = concatBytes(...item.map(rlp));
-  return concatBytes(lengthPrefix(body.length, 0xc0), body);
-}
-
-function nibbles(bytes: Uint8Array): number[] {
-  return [...bytes].flatMap((b) => [b >> 4, b & 15]);
-}
-
-function hexPrefix(path: number[], leaf: boolean): Uint8Array {
-  const flagged = path.length % 2 === 1 ? [(leaf ? 2 : 0) + 1, ...path] : [leaf ? 2 : 0, 0, ...path];
-  const out = new Uint8Array(flagged.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = ((flagged[2 * i] ?? 0) << 4) | (flagged[2 * i + 1] ?? 0);
-  return out;
-}
-
-type Leaf = [number[], Uint8Array];
-
-function childRef(node: Rlp): Rlp {
-  const encoded = rlp(node);
-  return encoded.length < 32 ? node : keccak_256(encoded);
-}
-
-function trieNode(leaves: Leaf[]): Rlp {
-  const [first] = leaves;
-  if (first === undefined) throw new Error('empty subtrie');
-  if (leaves.length === 1) return [hexPrefix(first[0], true), first[1]];
-  let shared = 0;
-  while (leaves.every(([key]) => key[shared] === first[0][shared])) shared++;
-  if (shared > 0) {
-    const rest = leaves.map(([key, value]): Leaf => [key.slice(shared), value]);
-    return [hexPrefix(first[0].slice(0, shared), false), childRef(trieNode(rest))];
-  }
-  const branch: Rlp[] = [];
-  for (let nibble = 0; nibble < 16; nibble++) {
-    const group = leaves.filter(([key]) => key[0] === nibble).map(([key, value]): Leaf => [key.slice(1), value]);
-    branch.push(group.length === 0 ? new Uint8Array(0) : childRef(trieNode(group)));
-  }
-  branch.push(new Uint8Array(0));
-  return branch;
-}
-
-function secureRoot(entries: [Uint8Array, Uint8Array][]): Uint8Array {
-  if (entries.length === 0) return keccak_256(rlp(new Uint8Array(0)));
-  return keccak_256(rlp(trieNode(entries.map(([key, value]): Leaf => [nibbles(keccak_256(key)), value]))));
-}
-
-function word(n: bigint): Uint8Array {
-  return hexToBytes(n.toString(16).padStart(64, '0'));
-}
 
 // ---- Random specs, written in every form the parser accepts.
 
@@ -272,14 +201,10 @@ function writeSpec(model: ModelSpec, forms: IntegerForm[]): Record<string, unkno
 }
 
 function expectedStateRoot(model: ModelSpec): Uint8Array {
-  return secureRoot(
+  return stateRoot(
     model.accounts
       .filter((a) => a.kind !== 'builtin-only')
-      .map((a): [Uint8Array, Uint8Array] => {
-        const storage = (a.storage ?? []).filter(([, value]) => value !== 0n).map(([slot, value]): [Uint8Array, Uint8Array] => [word(slot), rlp(bigBytes(value))]);
-        const account = rlp([bigBytes(a.nonce ?? 0n), bigBytes(a.balance ?? 0n), secureRoot(storage), keccak_256(a.code ?? new Uint8Array(0))]);
-        return [a.address, account];
-      }),
+      .map((a) => ({ address: a.address, nonce: a.nonce ?? 0n, balance: a.balance ?? 0n, code: a.code ?? new Uint8Array(0), storage: a.storage ?? [] })),
   );
 }
 
@@ -294,30 +219,9 @@ function expectedBaseFee(model: ModelSpec): bigint | undefined {
   return fee === 0n ? undefined : fee;
 }
 
-const EMPTY_ROOT = keccak_256(rlp(new Uint8Array(0)));
-
-function preLondonFields(stateRoot: Uint8Array, g: { parentHash?: Uint8Array; author?: Uint8Array; difficulty: bigint; gasLimit: bigint; timestamp?: bigint; extraData?: Uint8Array }): Rlp[] {
-  return [
-    g.parentHash ?? new Uint8Array(32),
-    keccak_256(rlp([])),
-    g.author ?? new Uint8Array(20),
-    stateRoot,
-    EMPTY_ROOT,
-    EMPTY_ROOT,
-    new Uint8Array(256),
-    bigBytes(g.difficulty),
-    bigBytes(0n),
-    bigBytes(g.gasLimit),
-    bigBytes(0n),
-    bigBytes(g.timestamp ?? 0n),
-    g.extraData ?? new Uint8Array(0),
-  ];
-}
-
-function expectedHash(model: ModelSpec, stateRoot: Uint8Array): string {
+function expectedHash(model: ModelSpec, root: Uint8Array): string {
   const baseFee = expectedBaseFee(model);
-  const header = [...preLondonFields(stateRoot, model), bigBytes(model.step), model.signature, ...(baseFee === undefined ? [] : [bigBytes(baseFee)])];
-  return `0x${bytesToHex(keccak_256(rlp(header)))}`;
+  return headerHash([...preLondonFields(root, model), bigBytes(model.step), model.signature, ...(baseFee === undefined ? [] : [bigBytes(baseFee)])]);
 }
 
 describe('cross-check against an independent computation', () => {
@@ -325,9 +229,9 @@ describe('cross-check against an independent computation', () => {
     await fc.assert(
       fc.asyncProperty(modelSpec, fc.array(integerForm, { minLength: 1, maxLength: 7 }), async (model, forms) => {
         const result = await computeGenesisHash(writeSpec(model, forms), { client: model.client });
-        const stateRoot = expectedStateRoot(model);
-        expect(result.stateRoot).toBe(`0x${bytesToHex(stateRoot)}`);
-        expect(result.hash).toBe(expectedHash(model, stateRoot));
+        const root = expectedStateRoot(model);
+        expect(result.stateRoot).toBe(`0x${bytesToHex(root)}`);
+        expect(result.hash).toBe(expectedHash(model, root));
       }),
       { numRuns: 300 },
     );
@@ -363,14 +267,14 @@ describe('cross-check against an independent computation', () => {
       },
       accounts: { '0x0000000000000000000000000000000000000001': { balance: '0x1' } },
     });
-    const stateRoot = secureRoot([[hexToBytes('0000000000000000000000000000000000000001'), rlp([bigBytes(0n), bigBytes(1n), EMPTY_ROOT, keccak_256(new Uint8Array(0))])]]);
+    const root = secureRoot([[hexToBytes('0000000000000000000000000000000000000001'), rlp([bigBytes(0n), bigBytes(1n), EMPTY_ROOT, keccak_256(new Uint8Array(0))])]]);
     const head = (): Rlp[] => [
-      ...preLondonFields(stateRoot, { difficulty: 0x20000n, gasLimit: 0x989680n, timestamp: 100n }),
+      ...preLondonFields(root, { difficulty: 0x20000n, gasLimit: 0x989680n, timestamp: 100n }),
       bigBytes(0n),
       new Uint8Array(65),
       bigBytes(1_000_000_000n),
     ];
-    const hashOf = (fields: Rlp[]): string => `0x${bytesToHex(keccak_256(rlp(fields)))}`;
+    const hashOf = headerHash;
 
     it.each([
       ['withdrawals (eip4895)', { eip4895TransitionTimestamp: '0x64' }, {}, [EMPTY_ROOT]],
@@ -396,7 +300,7 @@ describe('cross-check against an independent computation', () => {
 
     it('writes a zero base fee when a later field forces it', async () => {
       const spec = base({ eip1559Transition: '0x5', eip4788TransitionTimestamp: '0x0' });
-      const fields = [...preLondonFields(stateRoot, { difficulty: 0x20000n, gasLimit: 0x989680n, timestamp: 100n }), bigBytes(0n), new Uint8Array(65)];
+      const fields = [...preLondonFields(root, { difficulty: 0x20000n, gasLimit: 0x989680n, timestamp: 100n }), bigBytes(0n), new Uint8Array(65)];
       const result = await computeGenesisHash(spec, { client: 'nethermind' });
       expect(result.hash).toBe(hashOf([...fields, bigBytes(0n), new Uint8Array(32), bigBytes(0n), bigBytes(0n), new Uint8Array(32)]));
     });
@@ -523,5 +427,52 @@ describe('hostile chain specs', () => {
     const spec = validSpec();
     spec.accounts[A].balance = '0Xcafebabe';
     expect((await thrown(computeGenesisHash(spec))).message).not.toMatch(/cafebabe/i);
+  });
+});
+
+// ---- accountStartNonce (issue 3 #1; shared/genesis/state-root.ts, REFERENCE.md §1–2).
+
+describe('accountStartNonce', () => {
+  // OpenEthereum: `pod_account.rs` `From<ethjson::spec::Account>` reads a missing nonce as zero (`map_or_else(U256::zero, …)`),
+  // never `params.accountStartNonce`, and builds the genesis state from those pod accounts. Nethermind ignores the
+  // param, and `AllocationJson.Nonce` defaults to 0. So the genesis hash must not move with it, for either client.
+  const noNonce = '0x00000000000000000000000000000000000000aa';
+  const withNonce = '0x00000000000000000000000000000000000000bb';
+  const spec = (accountStartNonce: string | undefined): Record<string, any> => {
+    const s = validSpec();
+    if (accountStartNonce !== undefined) s.params.accountStartNonce = accountStartNonce;
+    s.accounts[noNonce] = { balance: '0x2a' };
+    s.accounts[withNonce] = { balance: '0x1', nonce: '0x5', code: '0x6000' };
+    return s;
+  };
+  const root = stateRoot([
+    { address: hexToBytes(A.slice(2)), nonce: 0n, balance: 0x10n, code: new Uint8Array(0), storage: [[1n, 2n]] },
+    { address: hexToBytes(noNonce.slice(2)), nonce: 0n, balance: 0x2an, code: new Uint8Array(0), storage: [] },
+    { address: hexToBytes(withNonce.slice(2)), nonce: 5n, balance: 1n, code: hexToBytes('6000'), storage: [] },
+  ]);
+  const expected = headerHash([...preLondonFields(root, { difficulty: 0x20000n, gasLimit: 0x989680n }), bigBytes(0n), new Uint8Array(65), bigBytes(1_000_000_000n)]);
+
+  it.each([['openethereum'], ['nethermind'], ['both clients']] as const)('gives an account without a nonce nonce 0 and keeps a written one, whatever accountStartNonce says, for %s', async (which) => {
+    const options = which === 'both clients' ? {} : { client: which };
+    for (const start of [undefined, '0x0', '0x1', '0x100000', `0x${'f'.repeat(16)}`]) {
+      const result = await computeGenesisHash(spec(start), options);
+      expect(result.stateRoot, `accountStartNonce ${start}`).toBe(`0x${bytesToHex(root)}`);
+      expect(result.hash, `accountStartNonce ${start}`).toBe(expected);
+    }
+  });
+
+  it('is not what the hash would be if a missing nonce were accountStartNonce', async () => {
+    // The check above could not fail if the nonce did not reach the hash at all.
+    const startRoot = stateRoot([
+      { address: hexToBytes(A.slice(2)), nonce: 0x100000n, balance: 0x10n, code: new Uint8Array(0), storage: [[1n, 2n]] },
+      { address: hexToBytes(noNonce.slice(2)), nonce: 0x100000n, balance: 0x2an, code: new Uint8Array(0), storage: [] },
+      { address: hexToBytes(withNonce.slice(2)), nonce: 5n, balance: 1n, code: hexToBytes('6000'), storage: [] },
+    ]);
+    const other = headerHash([...preLondonFields(startRoot, { difficulty: 0x20000n, gasLimit: 0x989680n }), bigBytes(0n), new Uint8Array(65), bigBytes(1_000_000_000n)]);
+    expect(other).not.toBe(expected);
+    const explicit = spec('0x100000');
+    explicit.accounts[A].nonce = '0x100000';
+    explicit.accounts[noNonce].nonce = '0x100000';
+    expect((await computeGenesisHash(explicit)).hash).toBe(other);
   });
 });
