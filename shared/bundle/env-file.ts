@@ -22,11 +22,13 @@ import { ConcordError, joinPath } from '../errors.js';
 export type EnvLine = { key: string; value: string } | { comment: string } | { blank: true };
 
 const KEY = /^[A-Z][A-Z0-9_]*$/;
-const UNSAFE_VALUE = /[\r\n'"`#\\]/;
+// U+2028 and U+2029: dotenv 5's line pattern `(.*)` has no `s` flag, so they end the value and the
+// whole variable is dropped (motdotla/dotenv v5.0.1 lib/main.js `parse`).
+const UNSAFE_VALUE = /[\r\n\u2028\u2029'"`#\\]/;
 
 /** Why `value` cannot be written as an env value, or null if it can. */
 export function envValueProblem(value: string): string | null {
-  if (UNSAFE_VALUE.test(value)) return 'a value without newline, quote, backquote, # or backslash (dotenv and docker read those differently)';
+  if (UNSAFE_VALUE.test(value)) return 'a value without newline, line separator, quote, backquote, # or backslash (dotenv and docker read those differently)';
   if (value !== value.trim()) return 'a value without leading or trailing whitespace (dotenv trims it)';
   return null;
 }

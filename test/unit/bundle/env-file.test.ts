@@ -64,7 +64,7 @@ describe('serializeEnvFile / parseEnvFile', () => {
   }
 
   it('says what a valid value is (pinned text)', () => {
-    expect(() => serializeEnvFile([{ key: 'A', value: 'x # y' }], 'x.env')).toThrowErrorMatchingInlineSnapshot(`[ConcordError: FILE_INVALID at x.env.A: expected a value without newline, quote, backquote, # or backslash (dotenv and docker read those differently)]`);
+    expect(() => serializeEnvFile([{ key: 'A', value: 'x # y' }], 'x.env')).toThrowErrorMatchingInlineSnapshot(`[ConcordError: FILE_INVALID at x.env.A: expected a value without newline, line separator, quote, backquote, # or backslash (dotenv and docker read those differently)]`);
     expect(() => serializeEnvFile([{ key: 'A', value: 'x ' }], 'x.env')).toThrowErrorMatchingInlineSnapshot(`[ConcordError: FILE_INVALID at x.env.A: expected a value without leading or trailing whitespace (dotenv trims it)]`);
   });
 
