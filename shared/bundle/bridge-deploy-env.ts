@@ -3,14 +3,19 @@
  * mode (the last release with the mode: REFERENCE.md §4), built from the agreed spec and bridge
  * validator set. Part of the public bundle, so it never holds a key: the deployment key is a placeholder.
  *
- * Every variable below is read by omni/tokenbridge-contracts `deploy/src/loadEnv.js` (stored version
- * 0176b713, the ERC_TO_ERC line; envalid `cleanEnv`, so each listed one is required):
- * - always: DEPLOYMENT_ACCOUNT_PRIVATE_KEY, DEPLOYMENT_GAS_LIMIT_EXTRA, HOME_/FOREIGN_DEPLOYMENT_GAS_PRICE,
- *   GET_RECEIPT_INTERVAL_IN_MILLISECONDS, HOME_/FOREIGN_RPC_URL, HOME_/FOREIGN_BRIDGE_OWNER,
- *   HOME_/FOREIGN_UPGRADEABLE_ADMIN, HOME_/FOREIGN_MAX_AMOUNT_PER_TX;
- * - not AMB: HOME_/FOREIGN_VALIDATORS_OWNER, HOME_/FOREIGN_REQUIRED_BLOCK_CONFIRMATIONS,
- *   HOME_/FOREIGN_GAS_PRICE, REQUIRED_NUMBER_OF_VALIDATORS, VALIDATORS (`addressesValidator`: split on
- *   one space; `checkValidators`: count ≥ required);
+ * Source: omni/tokenbridge-contracts `deploy/src/loadEnv.js`. The index holds no copy at 5.6.0 (cdef2c6d).
+ * Read at 0176b713 (pre-5.3: still has HOME_EVM_VERSION) and at a stored 5.3+ version (has
+ * MULTI_AMB_ERC_TO_ERC; the index does not name its commit): everything below is identical in both.
+ * The later release PRs on record (#465 5.3.1, #476 5.4.0, #565 5.6.0-rc0, #574 5.6.0) list only
+ * AMB/omnibridge changes, so 5.6.0 is taken to match; not verified byte for byte. envalid `cleanEnv`, so
+ * each listed variable is required:
+ * - always: DEPLOYMENT_ACCOUNT_PRIVATE_KEY, DEPLOYMENT_GAS_LIMIT_EXTRA (`num`), HOME_/FOREIGN_DEPLOYMENT_GAS_PRICE,
+ *   GET_RECEIPT_INTERVAL_IN_MILLISECONDS (`toBN`), HOME_/FOREIGN_RPC_URL, HOME_/FOREIGN_BRIDGE_OWNER and
+ *   HOME_/FOREIGN_UPGRADEABLE_ADMIN (web3 `isAddress`), HOME_/FOREIGN_MAX_AMOUNT_PER_TX;
+ * - not AMB: HOME_/FOREIGN_VALIDATORS_OWNER, HOME_/FOREIGN_REQUIRED_BLOCK_CONFIRMATIONS (`checkBlockConfirmations`:
+ *   > 0), HOME_/FOREIGN_GAS_PRICE (`checkGasPrices`: FOREIGN_GAS_PRICE > 0; HOME_GAS_PRICE is checked only in
+ *   NATIVE_TO_ERC), REQUIRED_NUMBER_OF_VALIDATORS, VALIDATORS (`addressesValidator`: split on one space;
+ *   `checkValidators`: count ≥ required);
  * - not ARBITRARY_MESSAGE: HOME_DAILY_LIMIT, HOME_MIN_AMOUNT_PER_TX, FOREIGN_DAILY_LIMIT, and
  *   HOME_REWARDABLE / FOREIGN_REWARDABLE checked against `['false', 'ONE_DIRECTION', 'BOTH_DIRECTIONS']`
  *   (required, although the upstream README's ERC-TO-ERC example leaves them out);
@@ -90,6 +95,10 @@ export function bridgeDeployEnvLines(bridge: BridgeSection, agreed: AgreedBridge
 export function buildBridgeDeployEnv(bridge: BridgeSection, agreed: AgreedBridge): string {
   if (agreed.validators.length < agreed.requiredSignatures || agreed.requiredSignatures < 1) {
     throw new ConcordError('SPEC_INVALID', 'spec.bridge.requiredSignatures', `1..${agreed.validators.length} (the agreed bridge validators)`);
+  }
+  // loadEnv.js `checkGasPrices(env.FOREIGN_GAS_PRICE, ...)`: zero stops the deployment.
+  if (bridge.foreign.gasPriceWei === '0') {
+    throw new ConcordError('SPEC_INVALID', 'spec.bridge.foreign.gasPriceWei', 'a foreign gas price above 0 (tokenbridge-contracts deploy/src/loadEnv.js checkGasPrices)');
   }
   return serializeEnvFile(bridgeDeployEnvLines(bridge, agreed), BRIDGE_DEPLOY_ENV_PATH);
 }

@@ -20,6 +20,17 @@
  * template and htpasswd mounted read-only, the listen address from `${CONCORD_READER_PROXY_LISTEN}`
  * (`:-` gives the default). It runs as the image's root master with `nginx` workers, which is why the
  * htpasswd (hashes only) is world-readable. Without readers the files are exactly as before.
+ *
+ * Sources, compose-spec/compose-spec (the Compose Specification):
+ * - `04-version-and-name.md` @ e869449a: top-level `name` is the project name; no `version` (obsolete).
+ * - `05-services.md` @ 2f44add1: `network_mode: "host"` (the container uses the host's network interfaces;
+ *   no `ports` with it); `restart: unless-stopped`; `stop_grace_period` is a duration
+ *   (`1m30s`, default 10 s before SIGKILL); `user`; `labels` (the `com.docker.compose` prefix is
+ *   reserved); `volumes` short syntax `HOST:CONTAINER:ro`, relative host paths start with `.`;
+ *   a service without `profiles` always starts.
+ * - `15-profiles.md` @ c0a90d9a: services without `profiles` are always enabled, so `--profile` only adds.
+ * - `12-interpolation.md` @ 63b95d45: `${VAR:?err}` exits with `err` if VAR is unset or empty,
+ *   `${VAR:-default}` gives `default` if unset or empty; values only, not keys.
  */
 import { stringify } from 'yaml';
 import type { NodeClient } from '../spec/schema.js';

@@ -1,23 +1,31 @@
 /**
  * OpenEthereum 3.3.5 `config.toml` for one authority node, written with smol-toml's `stringify`.
  *
- * Every key is checked against openethereum/openethereum `bin/oe/cli/mod.rs` (stored 3.x version
- * 089609b3): the `Config` struct and each section (`Operating` as `[parity]`, `Account`, `Network`,
- * `Rpc`, `Ws` as `[websockets]`, `Mining`) are `#[serde(deny_unknown_fields)]`, so an unknown key stops
- * the node. Types from the same structs: `password` is `Vec<String>`, `apis` `Vec<String>`, ports `u16`,
- * `reserved_only`/`discovery`/`force_sealing` bool, `reseal_on_txs` and `nat` String.
+ * Every key is checked against openethereum/openethereum `bin/oe/cli/mod.rs`. The index holds no copy at
+ * v3.3.5 (6c2d392d); read at 92d3f141 (a 3.3 commit, Cargo version 3.3.4) and at 089609b3
+ * (3.x): the `Config` struct and its sections are identical in both, and the CHANGELOG entries for
+ * v3.3.0..v3.3.5 name no config-file change. The sections (`Operating` as `[parity]`, `Account`,
+ * `Network`, `Rpc`, `Ws` as `[websockets]`, `Mining`) are `#[serde(deny_unknown_fields)]`, so an unknown
+ * key stops the node. Types from the same structs: `password` is `Vec<String>`, `apis` `Vec<String>`,
+ * ports `u16`, `reserved_only`/`discovery`/`force_sealing` bool, `reseal_on_txs` and `nat` String.
  * - `[parity] keys_path`: keys are read from `<keys_path>/<data_dir>` (`Directories::keys_path`), and
  *   `data_dir` is the chain spec's `dataDir`, else its `name` (`crates/ethcore/src/spec/spec.rs`).
  * - `[account] password`: the engine signer is unlocked by trying each password file
  *   (`bin/oe/account_utils.rs` `miner_author`), so no `unlock` is written: an unlocked signer would
  *   also sign `eth_sendTransaction` for anyone who reaches the RPC port.
  * - `[network] node_key`: "64-character hex string" (`--node-key`); this makes the file a secret.
- *   `reserved_peers` is a file of enodes, one per line; `reserved_only = true` (REFERENCE.md §3).
+ *   `reserved_peers` is a file of enodes, one per line (`--reserved-peers`); `reserved_only = true`.
  *   `nat = "extip:<IP>"` when the node's endpoint is an IPv4 address (`--nat` help).
  * - `[rpc]`/`[websockets]` `interface` is an IP, `all` or `local`; only `web3`, `eth`, `net` are
  *   enabled (reference/permissioning.md §5).
- * - `[mining]`: `engine_signer`, `reseal_on_txs = "none"` as parity-deploy's Aura config
- *   (`config/spec/authority_round.toml`), and `force_sealing = true` so empty steps still seal.
+ * - `[mining]`: `engine_signer`; `reseal_on_txs = "none"` as parity-deploy's Aura config
+ *   (openethereum/parity-deploy `config/spec/authority_round.toml` @ ab1a0e61, which sets no
+ *   `force_sealing`). `force_sealing = true`: the node seals a block on each of its steps even with no
+ *   transactions. Without it `Miner::seal_and_import_block_internally` skips a block without transactions
+ *   until `reseal_max_period` (default 120 s) has passed since the last seal
+ *   (`crates/ethcore/src/miner/miner.rs` @ 92d3f141; the index has none at v3.3.5, and Parity 1.x/2.x
+ *   miners make the same test). It has nothing to do with Aura "empty steps"
+ *   (`emptyStepsTransition`, which Concord does not set).
  */
 import { stringify } from 'smol-toml';
 
@@ -59,7 +67,7 @@ export function openEthereumConfig(input: OpenEthereumConfigInput): Record<strin
   };
 }
 
-/** The keys each section of OpenEthereum 3.x's `config.toml` accepts (`bin/oe/cli/mod.rs`), for tests and checks. */
+/** The keys each section of OpenEthereum 3.3's `config.toml` accepts (`bin/oe/cli/mod.rs` @ 92d3f141 / 089609b3), for tests and checks. */
 export const OPENETHEREUM_CONFIG_KEYS: Readonly<Record<string, readonly string[]>> = {
   parity: ['mode', 'mode_timeout', 'mode_alarm', 'chain', 'base_path', 'db_path', 'keys_path', 'identity', 'no_persistent_txqueue'],
   account: ['unlock', 'password', 'keys_iterations', 'refresh_time', 'fast_unlock'],

@@ -2,18 +2,25 @@
  * The env file of one bridge validator's oracle: POA/omni tokenbridge **oracle 2.6.0** in ERC_TO_ERC
  * mode (3.x refuses the mode: REFERENCE.md §4), one per bridge validator, in the member bundle.
  *
- * Variables and where the oracle reads them (omni/tokenbridge, stored versions of the 2.x line):
- * - `oracle/config/base.config.js` (c63733c8): ORACLE_BRIDGE_MODE (ERC_TO_ERC selects the erc-erc ABIs),
+ * Sources: omni/tokenbridge `oracle/`. The index holds no copy addressable at the pinned 2.6.0 commit
+ * (0451d6e3; the versions it stores are named by other commits), so each rule names the commit read:
+ * base.config.js and watcher.js there still have the erc-erc ABIs and watchers that 3.x removed; the
+ * others may be later, but name the same variables. 2.6.0's release PR (#508) changes only the monitor
+ * and ALM. Not verified byte for byte against 2.6.0.
+ * - `config/base.config.js` @ c63733c8: ORACLE_BRIDGE_MODE (ERC_TO_ERC selects the erc-erc ABIs),
  *   ORACLE_VALIDATOR_ADDRESS (or the address of ORACLE_VALIDATOR_ADDRESS_PRIVATE_KEY),
  *   COMMON_HOME_BRIDGE_ADDRESS, COMMON_FOREIGN_BRIDGE_ADDRESS, ORACLE_HOME_RPC_POLLING_INTERVAL,
  *   ORACLE_FOREIGN_RPC_POLLING_INTERVAL, ORACLE_HOME_START_BLOCK, ORACLE_FOREIGN_START_BLOCK
  *   (`toBN(... || 0)`: without them it scans from block 0);
- * - `oracle/src/services/web3.js` (1aee0a84): COMMON_HOME_RPC_URL, COMMON_FOREIGN_RPC_URL (required; https unless
- *   ORACLE_ALLOW_HTTP_FOR_RPC=yes, which the upstream docs allow only in tests, so it is left out);
- * - `oracle/src/services/amqpClient.js` (296e5c5a): ORACLE_QUEUE_URL; `redisClient.js` (960cb3e5):
- *   ORACLE_REDIS_URL; the values
- *   name the `rabbit` and `redis` services of the upstream oracle compose file (`oracle/.env.example`);
- * - `oracle/src/services/gasPrice.js` (c92f80c4): COMMON_HOME_GAS_PRICE_FALLBACK, COMMON_FOREIGN_GAS_PRICE_FALLBACK.
+ * - `src/services/web3.js` @ 1aee0a84: COMMON_HOME_RPC_URL, COMMON_FOREIGN_RPC_URL required (non-empty,
+ *   space-separated URLs); `src/utils/utils.js` `checkHTTPS` @ f8d85b14, called by `src/watcher.js`
+ *   @ ed3139a4 at start: a URL not starting with https stops the oracle unless ORACLE_ALLOW_HTTP_FOR_RPC
+ *   is `yes` (test environments only, so it is left out);
+ * - `src/services/amqpClient.js` @ 61ff5950: ORACLE_QUEUE_URL; `src/services/redisClient.js` @ 960cb3e5:
+ *   ORACLE_REDIS_URL; the values (`amqp://rabbit`, `redis://redis`) are those of `oracle/.env.example`
+ *   @ 79c41169, the `rabbit` and `redis` services of the upstream oracle compose file;
+ * - `src/services/gasPrice.js` @ c92f80c4: COMMON_HOME_GAS_PRICE_FALLBACK, COMMON_FOREIGN_GAS_PRICE_FALLBACK
+ *   (the price used until a supplier or the contract gives one).
  * ORACLE_VALIDATOR_ADDRESS_PRIVATE_KEY is 64 hex digits without 0x. It is written only when the member
  * asks; the file is then a secret (mode 0600). Otherwise it is given at start, never stored here.
  */

@@ -6,7 +6,7 @@
  *
  *   chain-spec.json     the Aura chain spec (shared/chainspec/file.ts)
  *   reserved-peers      every authority's enode, one per line (OpenEthereum `--reserved-peers`)
- *   static-nodes.json   the same enodes as a JSON array (Nethermind `Init.StaticNodesPath`)
+ *   static-nodes.json   the same enodes as a JSON array (Nethermind `Init.StaticNodesPath`, see below)
  *   bridge/deploy.env   tokenbridge-contracts 5.6.0 ERC_TO_ERC deployment env (if the spec has a bridge)
  *   README.md           for operators: what was agreed, every placeholder, how to start
  */
@@ -45,12 +45,19 @@ export const PUBLIC_FILES = {
   readme: 'README.md',
 } as const;
 
-/** OpenEthereum `--reserved-peers` file: one enode URL per line (REFERENCE.md §3). */
+/** OpenEthereum `--reserved-peers` file: enodes, one per line (`bin/oe/cli/mod.rs` help @ 089609b3; REFERENCE.md §3). */
 export function serializeReservedPeers(enodes: readonly string[]): string {
   return enodes.map((enode) => `${enode}\n`).join('');
 }
 
-/** Nethermind / geth static-nodes.json: a JSON array of enode URLs. */
+/**
+ * Nethermind static-nodes.json: a JSON array of enode URL strings. NethermindEth/nethermind
+ * `Nethermind.Network/NodesManager.cs` `ParseNodes` @ 012ae301 (used by
+ * `StaticNodes/StaticNodesManager.cs` @ 055fc891) reads `HashSet<string>` (else one enode per line); the
+ * path is `Init.StaticNodesPath` (`Nethermind.Api/IInitConfig.cs` @ a4c0aba2, default
+ * `Data/static-nodes.json`). Current geth ignores the file (ethereum/go-ethereum `node/config.go`
+ * `checkLegacyFile` @ 59560a64), so it is for Nethermind only.
+ */
 export function serializeStaticNodes(enodes: readonly string[]): string {
   return `${JSON.stringify(enodes, null, 2)}\n`;
 }

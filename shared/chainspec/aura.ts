@@ -386,7 +386,9 @@ export function assembleAuraChainSpec<T extends ValidatorTransitions = readonly 
       },
     },
     params: {
-      // Required by OpenEthereum (no default); Nethermind's defaults are the same values.
+      // Required by OpenEthereum (not `Option` in crates/ethjson/src/spec/params.rs @ ed2323ac); Nethermind's defaults
+      // are the same values (NethermindEth/nethermind Nethermind.Specs/ChainSpecStyle/ChainSpecLoader.cs
+      // `LoadParameters` @ 0035b43d: GasLimitBoundDivisor ?? 0x0400, MaximumExtraDataSize ?? 32, MinGasLimit ?? 5000).
       gasLimitBoundDivisor: '0x400',
       maximumExtraDataSize: '0x20',
       minGasLimit: '0x1388',

@@ -21,8 +21,12 @@
  *   `crates/ethcore/src/engines/validator_set/multi.rs` (`Multi::new` asserts a set from block 0), and
  *   `crates/ethcore/builtin/src/lib.rs` (`EthereumBuiltin::from_str`: the builtin names it knows).
  *
- * The field lists are those of openethereum/openethereum commit 07fd587a (the 3.3 line: it has
- * `validateServiceTransactionsTransition` and `terminalTotalDifficulty`).
+ * The index holds none of these files at v3.3.5 (6c2d392d), so the field lists come from stored versions:
+ * `params.rs` @ ed2323ac (ends with `validateServiceTransactionsTransition`, the last spec option the
+ * CHANGELOG names up to v3.3.5), `authority_round.rs` @ 61777657 (ends with `rewriteBytecode`), the other
+ * `spec/*.rs` at the versions the index lists. `params.rs` @ 07fd587a adds `terminalTotalDifficulty`, but
+ * that commit is OpenEthereum's merge work (its `spec.rs` builds a `Beacon` engine; v3.3.5's Cargo.toml has
+ * no engine-API crate and its CHANGELOG no merge support), so the field counts as unknown to 3.3.5.
  *
  * Nethermind ignores unknown fields and defaults most missing ones (REFERENCE.md §2); what stops it or
  * reads differently (`Nethermind.Specs/ChainSpecStyle/AuthorityRoundChainSpecEngineParameters.cs`:
@@ -238,7 +242,7 @@ const PARAM_UINTS = [
   'transactionPermissionContractTransition', 'wasmActivationTransition', 'wasmDisableTransition', 'kip4Transition',
   'kip6Transition', 'eip1559BaseFeeMaxChangeDenominator', 'eip1559ElasticityMultiplier', 'eip1559BaseFeeInitialValue',
   'eip1559BaseFeeMinValue', 'eip1559BaseFeeMinValueTransition', 'eip1559FeeCollectorTransition',
-  'validateServiceTransactionsTransition', 'terminalTotalDifficulty',
+  'validateServiceTransactionsTransition',
 ] as const;
 
 const PARAMS = struct(

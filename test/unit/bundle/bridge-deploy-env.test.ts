@@ -80,4 +80,8 @@ describe('buildBridgeDeployEnv', () => {
   it('refuses a required count above the validators', () => {
     expectThrows(() => buildBridgeDeployEnv(bridge, { validators: validators.slice(0, 2), requiredSignatures: 3 }), 'SPEC_INVALID', 'spec.bridge.requiredSignatures');
   });
+
+  it('refuses a foreign gas price of 0, which loadEnv.js checkGasPrices refuses', () => {
+    expectThrows(() => buildBridgeDeployEnv({ ...bridge, foreign: { ...bridge.foreign, gasPriceWei: '0' } }, agreed), 'SPEC_INVALID', 'spec.bridge.foreign.gasPriceWei');
+  });
 });

@@ -92,7 +92,7 @@ const OPENETHEREUM = {
       'transactionPermissionContractTransition', 'wasmActivationTransition', 'wasmDisableTransition', 'kip4Transition',
       'kip6Transition', 'eip1559BaseFeeMaxChangeDenominator', 'eip1559ElasticityMultiplier', 'eip1559BaseFeeInitialValue',
       'eip1559BaseFeeMinValue', 'eip1559BaseFeeMinValueTransition', 'eip1559FeeCollector', 'eip1559FeeCollectorTransition',
-      'validateServiceTransactionsTransition', 'terminalTotalDifficulty',
+      'validateServiceTransactionsTransition',
     ],
     required: ['maximumExtraDataSize', 'minGasLimit', 'networkID', 'gasLimitBoundDivisor'],
   },

@@ -190,6 +190,7 @@ const ENGINE_PARAMS: Row[] = [
 const PARAMS: Row[] = [
   ['a Nethermind timestamp fork', (s) => (s.params.eip3855TransitionTimestamp = '0x0'), [oe(INVALID, 'params.eip3855TransitionTimestamp')]],
   ["Nethermind's fee collector", (s) => (s.params.feeCollector = CONTRACT), [oe(INVALID, 'params.feeCollector')]],
+  ['terminalTotalDifficulty (OpenEthereum merge work, not in v3.3.5)', (s) => (s.params.terminalTotalDifficulty = '0x0'), [oe(INVALID, 'params.terminalTotalDifficulty')]],
   ["OpenEthereum's fee collector", (s) => (s.params.eip1559FeeCollector = CONTRACT), [nm(UNSUPPORTED, 'params.eip1559FeeCollector')]],
   ['no networkID', (s) => delete s.params.networkID, [oe(INVALID, 'params.networkID')]],
   ['gasLimitBoundDivisor 0', (s) => (s.params.gasLimitBoundDivisor = '0x0'), [oe(INVALID, 'params.gasLimitBoundDivisor')]],
