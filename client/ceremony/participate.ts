@@ -16,7 +16,7 @@ import { recoverTypedSigner } from '../../shared/eip712/sign.js';
 import { signDigest } from '../../shared/crypto/secp256k1.js';
 import { parseSpec, hashSpec } from '../../shared/spec/parse.js';
 import type { CeremonySpec, SpecMember } from '../../shared/spec/schema.js';
-import { buildContribution, commitmentOf } from '../../shared/ceremony/contribution.js';
+import { buildContribution, checkEndpointsToCommit, commitmentOf } from '../../shared/ceremony/contribution.js';
 import { MEMBER_STATE_FORMAT, memberStateSchema, type MemberState } from '../../shared/ceremony/member-state.js';
 import { replay } from '../../shared/ceremony/reducer.js';
 import { parseWith } from '../../shared/validation/zod.js';
@@ -242,9 +242,7 @@ class MemberSession {
     const spec = this.spec as CeremonySpec;
     const member = this.member as SpecMember;
     const endpoints = member.endpoints ?? this.options.endpoints;
-    if (endpoints.length !== member.authorityNodes) {
-      throw new ConcordError('ENDPOINT_INVALID', '--endpoint', `${member.authorityNodes} endpoint(s) host:port, one per authority node of ${member.name}`);
-    }
+    checkEndpointsToCommit(spec, member, endpoints, '--endpoint');
     this.options.report(`making ${member.authorityNodes * 2 + member.bridgeValidators} key(s) locally (scrypt keystores)`);
     const keys = await loadOrCreateKeys(this.options.folder, member, this.options.scrypt, (done, total, label) => this.options.report(`  [${done}/${total}] ${label}`));
     const record: MemberState = {

@@ -18,7 +18,8 @@
  * IPv4 endpoints. Until then that host is dropped, as anything not listed is: the file fails closed.
  */
 import { serializeNftRuleset, type NftAddressSet, type NftPortRule } from './nft-ruleset.js';
-import { enodeHost, isIpv4, type ReadPeer } from './read-access.js';
+import { isIpv4 } from '../validation/fields.js';
+import { enodeHost, type ReadPeer } from './read-access.js';
 
 /** The firewall file's path in a member bundle. */
 export const P2P_FIREWALL_FILE = 'firewall/p2p.nft';

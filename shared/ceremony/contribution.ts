@@ -15,7 +15,7 @@ import { fromHex, toHex, type Hex32 } from '../hash/hex.js';
 import { addressOf, addressOfPublicKey, publicKeyOf, type Address } from '../crypto/secp256k1.js';
 import { recoverTypedPublicKey, recoverTypedSigner, signTyped } from '../eip712/sign.js';
 import type { TypedValue } from '../eip712/types.js';
-import { addressField, endpointField, intField, nodePublicKeyField, signatureField } from '../validation/fields.js';
+import { addressField, endpointField, endpointProblem, intField, nodePublicKeyField, signatureField } from '../validation/fields.js';
 import type { CeremonySpec, SpecMember } from '../spec/schema.js';
 
 /** What a proof of possession proves a key is for. */
@@ -141,6 +141,31 @@ export interface EnrolledKeys {
   authority: readonly Uint8Array[];
   node: readonly Uint8Array[];
   bridge: readonly Uint8Array[];
+}
+
+/**
+ * Checks the endpoints a member is about to commit to, before it makes keys and commits: a reveal the
+ * reducer refuses cannot be made again with other endpoints, since it must open the commitment. Each
+ * must be one the transcript schema accepts (shared/validation/fields.ts `endpointProblem`), none given
+ * twice, and none one the spec fixes for another member's node (compared case-insensitively, as the
+ * reducer does). `path` names the input (`--endpoint`); endpoints of other members' reveals are the
+ * reducer's to check.
+ */
+export function checkEndpointsToCommit(spec: CeremonySpec, member: SpecMember, endpoints: readonly string[], path: string): void {
+  if (endpoints.length !== member.authorityNodes) {
+    throw new ConcordError('ENDPOINT_INVALID', path, `${member.authorityNodes} endpoint(s) host:port, one per authority node of ${member.name}`);
+  }
+  const taken = new Map<string, string>();
+  for (const other of spec.members) {
+    if (other.identity !== member.identity) for (const endpoint of other.endpoints ?? []) taken.set(endpoint.toLowerCase(), `a node of ${other.name} (fixed by the spec)`);
+  }
+  endpoints.forEach((endpoint, i) => {
+    const problem = endpointProblem(endpoint);
+    if (problem !== null) throw new ConcordError('ENDPOINT_INVALID', joinPath(path, i), problem);
+    const owner = taken.get(endpoint.toLowerCase());
+    if (owner !== undefined) throw new ConcordError('ENDPOINT_INVALID', joinPath(path, i), `an endpoint not already used by ${owner}`);
+    taken.set(endpoint.toLowerCase(), `another node of ${member.name}`);
+  });
 }
 
 /** Builds a member's contribution with a proof of possession by every enrolled key. */

@@ -22,7 +22,7 @@
  * error names the field at fault from the spec's root.
  */
 import { z } from 'zod';
-import { addressField, endpointField } from '../validation/fields.js';
+import { addressField, endpointProblem } from '../validation/fields.js';
 import { PERMISSION_CONTRACT_ADDRESS } from './account.js';
 
 /** The keyword for the member identities and the bridge validators they enroll. */
@@ -49,7 +49,11 @@ const granteeField = z.string().transform((value, ctx): string => {
 const enodeField = z
   .string()
   .regex(ENODE_PREFIX, 'enode://<128 lowercase hex digits of the node public key>@host:port')
-  .refine((value) => endpointField.safeParse(value.replace(ENODE_PREFIX, '')).success, 'enode://…@host:port with an IPv4 address or DNS name and a port in 1..65535');
+  .superRefine((value, ctx) => {
+    if (!ENODE_PREFIX.test(value)) return; // the regex above says what is wrong
+    const problem = endpointProblem(value.replace(ENODE_PREFIX, ''));
+    if (problem !== null) ctx.addIssue({ code: 'custom', message: `enode://…@host:port: ${problem}` });
+  });
 
 /** The `permissions` section. */
 export const permissionsSchema = z.strictObject({

@@ -5,7 +5,7 @@
  * the path of the field at fault.
  */
 import { z } from 'zod';
-import { addressField, amountField, endpointField, intField } from '../validation/fields.js';
+import { addressField, amountField, endpointField, intField, ipv4Field } from '../validation/fields.js';
 import { supportedClients } from '../chainspec/evm-levels.js';
 import { isBuiltinAddress } from '../chainspec/builtins.js';
 import { permissionsSchema, refinePermissions } from '../permissioning/schema.js';
@@ -116,10 +116,7 @@ export const deploymentSchema = z
         oracle: imageField.refine((image) => /:2\.[0-9]/.test(image), 'a tokenbridge oracle 2.x tag (3.x refuses ERC_TO_ERC)').default('poanetwork/tokenbridge-oracle:2.6.0'),
       })
       .default({ openethereum: 'openethereum/openethereum:v3.3.5', nethermind: 'nethermind/nethermind:1.32.4', oracle: 'poanetwork/tokenbridge-oracle:2.6.0' }),
-    rpcBindAddress: z
-      .string()
-      .regex(/^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$/, 'an IPv4 address')
-      .default('127.0.0.1'),
+    rpcBindAddress: ipv4Field.default('127.0.0.1'),
     rpcPortBase: portBaseField.default(8545),
     wsPortBase: portBaseField.default(8645),
   })
@@ -230,6 +227,20 @@ export const ceremonySpecSchema = z
       if (!(0n < BigInt(limits.minPerTx) && BigInt(limits.minPerTx) < BigInt(limits.maxPerTx) && BigInt(limits.maxPerTx) < BigInt(limits.dailyLimit))) {
         ctx.addIssue({ code: 'custom', path: ['bridge', side], message: '0 < minPerTx < maxPerTx < dailyLimit' });
       }
+    }
+    // Foreign: omni/tokenbridge-contracts deploy/src/loadEnv.js (stored version 0176b713, the ERC_TO_ERC
+    // line) runs `checkGasPrices(env.FOREIGN_GAS_PRICE, foreignPrefix)` for every non-AMB mode and stops
+    // with "FOREIGN_GAS_PRICE should be bigger than zero." Home: loadEnv checks HOME_GAS_PRICE only in
+    // NATIVE_TO_ERC, so 0 would deploy, but the home chain is London from block 0 with a base fee that
+    // never reaches 0 (chain.baseFeePerGasWei > 0 above; EIP-1559 lowers it by at most 1/8, rounded
+    // down), and the oracle sends its home transactions at the home bridge's gasPrice() or the fallback
+    // (omni/tokenbridge oracle/src/services/gasPrice.js): a gas price below the base fee is never
+    // included (EIP-1559: the fee cap must be at least the block's base fee), so the bridge would stall.
+    if (spec.bridge.foreign.gasPriceWei === '0') {
+      ctx.addIssue({ code: 'custom', path: ['bridge', 'foreign', 'gasPriceWei'], message: 'a gas price above 0 (tokenbridge-contracts deploy/src/loadEnv.js: FOREIGN_GAS_PRICE should be bigger than zero)' });
+    }
+    if (spec.bridge.home.gasPriceWei === '0') {
+      ctx.addIssue({ code: 'custom', path: ['bridge', 'home', 'gasPriceWei'], message: 'a gas price above 0 (the home chain has a London base fee above 0: the oracle\'s 0-gas-price transactions would never be included)' });
     }
   });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initialState, replay, waitingFor, type CeremonyState } from '../../../shared/ceremony/reducer.js';
 import type { Contribution } from '../../../shared/ceremony/contribution.js';
-import { hashEntry, type TranscriptEntry } from '../../../shared/transcript/entry.js';
+import { hashEntry, transcriptEntrySchema, type TranscriptEntry } from '../../../shared/transcript/entry.js';
+import { parseWith } from '../../../shared/validation/zod.js';
 import { hashCanonical } from '../../../shared/hash/keccak.js';
 import { ConcordError } from '../../../shared/errors.js';
 import { ZERO_HASH } from '../../../shared/hash/hex.js';
@@ -17,7 +18,7 @@ import {
   type TestKey,
   type TestMember,
 } from '../../helpers/ceremony.js';
-import { expectRejects } from '../../helpers/errors.js';
+import { expectRejects, expectThrows } from '../../helpers/errors.js';
 
 const REVEAL = 'entry.payload.contribution';
 
@@ -461,6 +462,21 @@ describe('reveals', () => {
     const run = await revealing(alpha, bad);
     await expectRefused(run, run.entry('Reveal', alpha.identity, run.revealPayload(alpha)), 'ENDPOINT_INVALID', `${REVEAL}.authorities[1].endpoint`);
   });
+
+  for (const [what, endpoint] of [
+    ['an IPv4 address with an octet above 255', '10.0.0.256:30303'],
+    ['a numeric host that is no dotted quad', '1.2.3:30303'],
+    ['the unspecified address', '0.0.0.0:30303'],
+    ['a DNS label with _', 'node_1.example.org:30303'],
+  ] as const) {
+    // The coordinator parses every entry it receives with the transcript schema before the reducer sees it (server/ceremony/host.ts).
+    it(`refuses, at the coordinator's parse, a reveal whose endpoint is ${what} (MESSAGE_INVALID, naming the endpoint)`, async () => {
+      const bad = tampered(alpha.contribution, (c) => (node(c, 1).endpoint = endpoint));
+      const run = await revealing(alpha, bad);
+      const entry = JSON.parse(JSON.stringify(run.entry('Reveal', alpha.identity, run.revealPayload(alpha)))) as unknown;
+      expectThrows(() => parseWith(transcriptEntrySchema, entry, 'MESSAGE_INVALID', 'message'), 'MESSAGE_INVALID', 'message.payload.contribution.authorities[1].endpoint');
+    });
+  }
 
   it('rejects an endpoint other than the one the spec fixes (ENDPOINT_INVALID)', async () => {
     const bad = tampered(beta.contribution, (c) => (node(c, 0).endpoint = '10.9.9.9:30303'));

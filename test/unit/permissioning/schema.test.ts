@@ -141,7 +141,13 @@ describe('the permissions section', () => {
       'an enode without a port',
       (s) => (s.permissions.read.peers[0].enode = ENODE.replace(':30303', '')),
       'spec.permissions.read.peers[0].enode',
-      'enode://…@host:port with an IPv4 address or DNS name and a port in 1..65535',
+      'enode://…@host:port: host:port with an IPv4 address or DNS name (IPv6 is not supported) and a port in 1..65535',
+    ],
+    [
+      'an enode whose host is no IPv4 address',
+      (s) => (s.permissions.read.peers[0].enode = ENODE.replace('10.1.0.9', '10.1.0.256')),
+      'spec.permissions.read.peers[0].enode',
+      'enode://…@host:port: an IPv4 address as four decimal numbers 0..255 without leading zeros (a host ending in a number is no DNS name)',
     ],
     [
       'one node key as two peers',

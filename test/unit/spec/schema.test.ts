@@ -140,6 +140,30 @@ const BAD_SPECS: BadSpec[] = [
   { name: 'another format tag', edit: (s) => (s.format = 'concord/ceremony-spec@2'), path: 'spec.format' },
   { name: 'a bad endpoint port', edit: (s) => (s.members[0].endpoints = ['node.example.org:70000']), path: 'spec.members[0].endpoints[0]' },
   { name: 'an endpoint without a port', edit: (s) => (s.members[0].endpoints = ['node.example.org']), path: 'spec.members[0].endpoints[0]' },
+  ...[
+    ['an IPv4 endpoint with octets above 255', '999.999.999.999:30303'],
+    ['an IPv4 endpoint with one octet above 255', '10.0.0.256:30303'],
+    ['a three-part numeric host', '1.2.3:30303'],
+    ['a five-part numeric host', '1.2.3.4.5:30303'],
+    ['an IPv4 endpoint with a leading zero (octal to inet_aton)', '010.0.0.1:30303'],
+    ['a host ending in a numeric label', 'node.example.123:30303'],
+    ['the unspecified address 0.0.0.0', '0.0.0.0:30303'],
+    ['an address in 0.0.0.0/8', '0.1.2.3:30303'],
+    ['a multicast address', '224.0.0.1:30303'],
+    ['a reserved address', '240.0.0.1:30303'],
+    ['the broadcast address', '255.255.255.255:30303'],
+    ['a DNS label starting with -', '-node.example.org:30303'],
+    ['a DNS label ending with -', 'node-.example.org:30303'],
+    ['a DNS label with _', 'node_1.example.org:30303'],
+    ['a DNS label of 64 characters', `${'a'.repeat(64)}.example.org:30303`],
+    ['a DNS name of 254 characters', `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}.ef:30303`],
+    ['a DNS name with a trailing dot', 'node.example.org.:30303'],
+    ['an empty host', ':30303'],
+    ['an IPv6 endpoint', '[::1]:30303'],
+    ['an IPv6 endpoint without brackets', '::1:30303'],
+    ['a port with a leading zero', 'node.example.org:030303'],
+    ['port 0', 'node.example.org:0'],
+  ].map(([name, endpoint]) => ({ name: name as string, edit: (s: SpecJson) => (s.members[0].endpoints = [endpoint]), path: 'spec.members[0].endpoints[0]' })),
   // addresses
   { name: 'a short coordinator address', edit: (s) => (s.coordinator = '0x1234'), path: 'spec.coordinator' },
   { name: 'an address without 0x', edit: (s) => (s.bridge.owner = String(s.bridge.owner).slice(2)), path: 'spec.bridge.owner' },
@@ -176,6 +200,8 @@ const BAD_SPECS: BadSpec[] = [
     path: 'spec.members',
   },
   { name: 'bridge minPerTx 0', edit: (s) => (s.bridge.home.minPerTx = '0'), path: 'spec.bridge.home' },
+  { name: 'a foreign gas price of 0', edit: (s) => (s.bridge.foreign.gasPriceWei = '0'), path: 'spec.bridge.foreign.gasPriceWei' },
+  { name: 'a home gas price of 0', edit: (s) => (s.bridge.home.gasPriceWei = '0'), path: 'spec.bridge.home.gasPriceWei' },
   { name: 'bridge minPerTx = maxPerTx', edit: (s) => (s.bridge.foreign.minPerTx = s.bridge.foreign.maxPerTx), path: 'spec.bridge.foreign' },
   { name: 'bridge maxPerTx = dailyLimit', edit: (s) => (s.bridge.home.maxPerTx = s.bridge.home.dailyLimit), path: 'spec.bridge.home' },
   { name: 'bridge minPerTx > maxPerTx', edit: (s) => (s.bridge.foreign.minPerTx = '200000000000000000000000'), path: 'spec.bridge.foreign' },
@@ -223,6 +249,16 @@ describe('parseSpec: hostile specs', () => {
       s.members[1].endpoints = ['node.example.org:30303'];
     });
     expectThrows(() => parseSpec(spec), 'SPEC_INVALID', 'spec.members[1].endpoints[0]');
+  });
+
+  it('accepts IPv4 endpoints in canonical form, loopback and private ones included, and RFC 1123 names in any case', () => {
+    const endpoints = [
+      '127.0.0.1:30303', '10.0.0.255:1', '192.168.1.10:65535', '223.255.255.255:30303', '8.8.8.8:30303',
+      'localhost:30303', 'Node-1.Example.ORG:30303', '1.2.3.example:30303', '1node.example.org:30303',
+      `${'a'.repeat(63)}.example.org:30303`, `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}.e:30303`,
+    ];
+    const spec = parseSpec(seedWith((s) => ((s.members[0].authorityNodes = endpoints.length), (s.members[0].endpoints = endpoints))));
+    expect(spec.members[0]?.endpoints).toEqual(endpoints);
   });
 
   it('refuses a spec that fixes one endpoint for two nodes of one member', () => {
@@ -273,6 +309,16 @@ describe('parseSpec: error text', () => {
 
   it('states the bridge limit rule', () => {
     expect(messageOf((s) => (s.bridge.home.minPerTx = '0'))).toMatchInlineSnapshot(`"SPEC_INVALID at spec.bridge.home: expected 0 < minPerTx < maxPerTx < dailyLimit"`);
+  });
+
+  it('says what a valid endpoint host is', () => {
+    expect(messageOf((s) => (s.members[0].endpoints = ['10.0.0.256:30303']))).toMatchInlineSnapshot(`"SPEC_INVALID at spec.members[0].endpoints[0]: expected an IPv4 address as four decimal numbers 0..255 without leading zeros (a host ending in a number is no DNS name)"`);
+    expect(messageOf((s) => (s.members[0].endpoints = ['0.0.0.0:30303']))).toMatchInlineSnapshot(`"SPEC_INVALID at spec.members[0].endpoints[0]: expected an IPv4 address other nodes can dial: not 0.0.0.0/8 ("this network": a source or listen address, never one to dial)"`);
+    expect(messageOf((s) => (s.members[0].endpoints = ['node_1.example.org:30303']))).toMatchInlineSnapshot(`"SPEC_INVALID at spec.members[0].endpoints[0]: expected a DNS name of labels of letters, digits and - (1..63 characters each, no - at either end; 253 characters at most)"`);
+  });
+
+  it('cites the rule that refuses a foreign gas price of 0', () => {
+    expect(messageOf((s) => (s.bridge.foreign.gasPriceWei = '0'))).toMatchInlineSnapshot(`"SPEC_INVALID at spec.bridge.foreign.gasPriceWei: expected a gas price above 0 (tokenbridge-contracts deploy/src/loadEnv.js: FOREIGN_GAS_PRICE should be bigger than zero)"`);
   });
 
   it('never echoes the value it refused', () => {
