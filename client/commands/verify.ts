@@ -72,7 +72,7 @@ export async function verify(artifactPath: string, options: VerifyOptions, outpu
   output.result({ ...summary, bundle: folder, bundleRevision: revisions.length, bundleFiles: files.length }, [
     ...human,
     `OK ${folder}`,
-    `  bundle          ${files.length} files: every one in manifest.json with its sha-256, secrets at 0600, public files ${approved}`,
+    `  bundle          ${files.length} files: every one in manifest.json with its sha-256, secrets at 0600, public files ${approved}, every other file byte for byte as rebuilt from ${revisions.length === 0 ? 'the artifact' : `revision ${revisions.length}`}`,
   ]);
   return EXIT.ok;
 }

@@ -1,22 +1,23 @@
 /**
- * The read-access files of a member bundle, for a spec with a `permissions` section (issue 9, item 4;
- * shared/bundle/read-access.ts): the p2p firewall of the member's nodes at the bundle's revision, and
- * the authenticating reader proxy with one credential per reader, if the member serves any.
+ * The read-access files of a member bundle that follow from the spec and the revision, for a spec with
+ * a `permissions` section (issue 9, item 4; shared/bundle/read-access.ts): the p2p firewall of the
+ * member's nodes at the bundle's revision and, if the member serves readers, the reader proxy's config
+ * template and compose service. The readers' htpasswd and credentials are made from the client's
+ * randomness by the builder (shared/bundle/reader-proxy.ts `buildReaderCredentialFiles`).
  */
 import type { CeremonySpec } from '../spec/schema.js';
 import type { ComposeNode, ComposeReaderProxy } from './docker-compose.js';
 import { buildP2pFirewall, firewallTableName, P2P_FIREWALL_FILE, portAdmissions, type FirewallNode } from './p2p-firewall.js';
-import { readersServedBy } from './read-access.js';
+import { readersServedBy, type ServedReader } from './read-access.js';
 import type { MemberReadAccess } from './read-access-readme.js';
-import { readerCredentialPath, type ReaderRandomness } from './reader-credential.js';
-import { buildReaderProxyFiles, defaultProxyListen, READER_PROXY_CONTAINER_PATHS, READER_PROXY_FILES, READER_PROXY_IMAGE, READER_PROXY_LISTEN_VARIABLE } from './reader-proxy.js';
+import { readerCredentialPath } from './reader-credential.js';
+import { buildReaderProxyConfig, defaultProxyListen, READER_PROXY_CONTAINER_PATHS, READER_PROXY_FILES, READER_PROXY_IMAGE, READER_PROXY_LISTEN_VARIABLE } from './reader-proxy.js';
 
 /** What `addReadAccess` needs from the bundle being built. */
 export interface ReadAccessContext {
   spec: CeremonySpec;
   /** The revision's enodes, in validator order. */
   enodes: readonly string[];
-  readerRandomness: ReadonlyMap<string, ReaderRandomness> | undefined;
   memberName: string;
   project: string;
   nodes: readonly FirewallNode[];
@@ -24,11 +25,20 @@ export interface ReadAccessContext {
   add: (path: string, content: string) => void;
 }
 
+/** The read-access parts of the bundle: the compose service and README section, and the readers whose credentials it needs. */
+export interface ReadAccessParts {
+  composeProxy?: ComposeReaderProxy;
+  readme: MemberReadAccess;
+  /** The readers the proxy serves (none: no proxy, and no htpasswd or credential file). */
+  proxyReaders: ServedReader[];
+}
+
 /**
- * Adds the read-access files of a permissioned spec (firewall, and the reader proxy with one credential
- * per reader if the member serves any); returns the compose service and the README section.
+ * Adds the read-access files of a permissioned spec that follow from it (the firewall, and the proxy's
+ * config template if the member serves readers); returns the compose service, the README section and
+ * the readers whose credentials the bundle holds.
  */
-export function addReadAccess(context: ReadAccessContext): { composeProxy?: ComposeReaderProxy; readme: MemberReadAccess } {
+export function addReadAccess(context: ReadAccessContext): ReadAccessParts {
   const { spec, memberName, project, nodes, add } = context;
   const readPeers = spec.permissions?.read.peers ?? [];
   const firewall = { project, enodes: context.enodes, readPeers, nodes };
@@ -36,19 +46,9 @@ export function addReadAccess(context: ReadAccessContext): { composeProxy?: Comp
   const base = { memberName, firewallTable: firewallTableName(project), admissions: portAdmissions(firewall) };
   const readers = readersServedBy(spec, memberName);
   const upstream = context.composeNodes[0];
-  if (readers.length === 0 || upstream === undefined) return { readme: { ...base, readers: [], proxy: null } };
+  if (readers.length === 0 || upstream === undefined) return { readme: { ...base, readers: [], proxy: null }, proxyReaders: [] };
 
-  for (const file of buildReaderProxyFiles({
-    memberName,
-    chainName: spec.chain.name,
-    chainId: spec.chain.chainId,
-    upstreamFolder: upstream.folder,
-    upstreamRpcPort: upstream.ports.rpc,
-    readers,
-    randomness: context.readerRandomness ?? new Map(),
-  })) {
-    add(file.path, file.content);
-  }
+  add(READER_PROXY_FILES.template, buildReaderProxyConfig({ upstreamFolder: upstream.folder, upstreamRpcPort: upstream.ports.rpc }));
   const defaultListen = defaultProxyListen(context.composeNodes.flatMap((node) => [node.ports.p2p, node.ports.rpc, node.ports.ws]));
   const composeProxy: ComposeReaderProxy = {
     image: READER_PROXY_IMAGE,
@@ -67,5 +67,5 @@ export function addReadAccess(context: ReadAccessContext): { composeProxy?: Comp
     readers: readers.map((reader) => ({ name: reader.name, user: reader.user, path: readerCredentialPath(reader.user) })),
     proxy: { defaultListen, upstreamFolder: upstream.folder, upstreamRpcPort: upstream.ports.rpc },
   };
-  return { composeProxy, readme };
+  return { composeProxy, readme, proxyReaders: readers };
 }

@@ -18,6 +18,8 @@
  *     static-nodes.json             the same as a JSON array (Nethermind Init.StaticNodesPath)
  *     config.toml            0600   OpenEthereum config; holds the node key
  *     nethermind.json               Nethermind config
+ *     jsonrpc.filter                the JSON-RPC calls Nethermind allows (`JsonRpc.CallsFilterFilePath`):
+ *                                   none that signs with the unlocked validator key (nethermind-config.ts)
  *     node.key               0600   the p2p node key, 32 raw bytes (Nethermind KeyStore.EnodeKeyFile)
  *     signer.password        0600   the signer keystore's password (both clients' password file)
  *     keystore/<chain name>/<address>.json  0600  the signer keystore, as the member's folder holds it:
@@ -29,7 +31,6 @@
  * A spec with a `permissions` section (read access, shared/bundle/read-access.ts; the policy in force at
  * the revision) adds, and changes nothing else but the peer lists (the other N-1 authority enodes, then
  * `read.peers`) and the READMEs:
- *   node-<i>/jsonrpc.filter         the JSON-RPC calls Nethermind allows (`JsonRpc.CallsFilterFilePath`)
  *   firewall/p2p.nft                nftables: each p2p port admits only the other authority nodes and
  *                                   the listed peers (shared/bundle/p2p-firewall.ts)
  *   reader-proxy/nginx.conf.template, reader-proxy/htpasswd
@@ -39,6 +40,10 @@
  *
  * Peer lists hold the other N-1 enodes, not all N: DESIGN.md §6 ("every other authority's enode"), and
  * a node never needs to dial itself. The public bundle keeps the full list of N.
+ *
+ * Every file but the copies, the public bundle, the signer keystores and passwords and the readers'
+ * htpasswd and credentials follows from the revision and the keys the bundle holds in the clear: it is
+ * made by shared/bundle/member-files.ts, which `verify --bundle` runs again to compare byte for byte.
  *
  * A bundle for revision n ≥ 1 also names, in its README, the member's keys the chain retired (a removed
  * node's signer and p2p key, a rotated-out signer, a removed bridge validator) and the folders of earlier
@@ -54,15 +59,12 @@ import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { buildManifest, type AnyBundleFile, type BundleManifest } from './manifest.js';
 import { PUBLIC_FILES } from './public.js';
 import { ARTIFACT_FILE, bundleChainOf, publicBundleOf, revisionFilePath } from './bundle-revision.js';
-import { deploymentOf } from './deployment.js';
-import { buildComposeFile } from './docker-compose.js';
-import { buildOracleEnv, ORACLE_KEY_VARIABLE, oracleEnvPath } from './oracle-env.js';
-import { buildMemberReadme, composeFileName } from './operator-readme.js';
-import { READER_PROXY_FILES } from './reader-proxy.js';
+import { ORACLE_KEY_VARIABLE } from './oracle-env.js';
+import { buildReaderCredentialFiles, READER_PROXY_FILES } from './reader-proxy.js';
 import { READERS_FOLDER, type ReaderRandomness } from './reader-credential.js';
 import { keyFile, memberKeyPlan, type RetiredKey } from './member-keys.js';
-import { addNodeFolder, checkPortClashes, type SignerKeyMaterial } from './member-node.js';
-import { addReadAccess } from './member-read-access.js';
+import { checkNodeKeys, signerFilePaths, type SignerKeyMaterial } from './member-node.js';
+import { addMemberFiles, chainNameOf } from './member-files.js';
 
 export type { SignerKeyMaterial } from './member-node.js';
 /** Re-exported: the public bundle is part of every member bundle (client/ceremony/participate.ts rebuilds it too). */
@@ -152,22 +154,6 @@ export function isWorldReadableBundleFile(path: string): boolean {
   return path === READER_PROXY_FILES.htpasswd;
 }
 
-/** A name compose accepts as a project name. */
-function projectSlug(text: string): string {
-  return text
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
-
-/**
- * The compose project (and firewall table) name of a member: `concord-<ceremony id>-<member slug>`,
- * or `member-<its index among the members>` for a name that leaves no slug.
- */
-export function memberProject(spec: CeremonySpec, memberName: string, memberIndex: number): string {
-  return `concord-${spec.ceremonyId}-${projectSlug(memberName) || `member-${memberIndex}`}`;
-}
-
 /** Builds the member's genesis bundle (revision 0): every file with its secret flag, and the manifest of them all. */
 export function buildMemberBundle(input: MemberBundleInput): MemberBundle {
   const specMember = input.spec.members.find((member) => member.identity === input.member);
@@ -192,11 +178,7 @@ export function buildRevisionMemberBundle(input: RevisionMemberBundleInput): Mem
   const spec = revision.spec;
   const plan = memberKeyPlan(history, input.member);
   const memberName = plan.member.name;
-  const deployment = deploymentOf(spec);
-  const chainName = (revision.chainSpec as { name?: unknown }).name;
-  if (typeof chainName !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9 _-]{0,63}$/.test(chainName)) {
-    throw new ConcordError('ARTIFACT_INVALID', joinPath(revision.source, 'chainSpec', 'name'), 'a chain name of letters, digits, space, _ or -');
-  }
+  const chainName = chainNameOf(revision);
 
   const files: AnyBundleFile[] = [];
   const add = (path: string, content: string | Uint8Array): void => {
@@ -211,45 +193,27 @@ export function buildRevisionMemberBundle(input: RevisionMemberBundleInput): Mem
   for (const file of publicBundle.files) add(`${PUBLIC_FOLDER}/${file.path}`, file.content);
   const chainSpecText = publicBundle.files.find((file) => file.path === PUBLIC_FILES.chainSpec)?.content ?? '';
 
-  const nodes = plan.nodes.map((slot) =>
-    addNodeFolder({ spec, deployment, revision, chainName, chainSpecText, memberName, slot, signer: keys.authority.get(slot.signerIndex), nodeKey: keys.node.get(slot.index), add }),
-  );
-  checkPortClashes(nodes);
-  const composeNodes = nodes.map(({ folder, signer, ports }) => ({ folder, signer, ports }));
-  const project = memberProject(spec, memberName, plan.memberIndex);
-  const readAccess =
-    spec.permissions === undefined
-      ? null
-      : addReadAccess({
-          spec,
-          enodes: revision.enodes,
-          readerRandomness: input.readerRandomness,
-          memberName,
-          project,
-          nodes: nodes.map((node) => ({ folder: node.folder, validatorIndex: node.validatorIndex, p2pPort: node.ports.p2p })),
-          composeNodes,
-          add,
-        });
-  for (const client of spec.chain.clients) {
-    const image = client === 'openethereum' ? deployment.images.openethereum : deployment.images.nethermind;
-    const readerProxy = readAccess?.composeProxy;
-    add(composeFileName(spec.chain.clients, client), buildComposeFile({ project: `${project}-${client}`, client, image, nodes: composeNodes, ...(readerProxy === undefined ? {} : { readerProxy }) }));
+  // The member's own secrets, after checking each key is the one it enrolled.
+  const nodeKeys = new Map<number, Uint8Array>();
+  for (const slot of plan.nodes) {
+    const checked = checkNodeKeys(memberName, slot, keys.authority.get(slot.signerIndex), keys.node.get(slot.index));
+    nodeKeys.set(slot.index, checked.nodeKey);
+    const paths = signerFilePaths(slot.folder, chainName, slot.node.signer);
+    add(paths.password, checked.signer.password);
+    add(paths.keystore, checked.signer.keystoreJson);
   }
-
-  const oracleFiles = plan.bridge.map(({ index, address }) => {
+  const oracleKeys = new Map<number, Uint8Array | null>();
+  for (const { index, address } of plan.bridge) {
     const secretKey = keys.bridge.get(index);
     if (secretKey === undefined || addressOf(secretKey) !== address) throw new ConcordError('KEYSTORE_INVALID', keyFile('bridge', index), `the bridge validator ${address} that ${memberName} enrolled`);
-    const agreed = revision.bridge;
-    const agreedIndex = agreed === null ? -1 : agreed.validators.indexOf(address);
-    if (agreed === null || agreedIndex < 0) throw new ConcordError('ARTIFACT_INVALID', joinPath(revision.source, 'bridge', 'validators'), `a list that holds ${address}`);
-    const path = oracleEnvPath(index);
-    const secret = input.includeOracleKeys ? secretKey : null;
-    add(path, buildOracleEnv({ spec, index, agreedIndex, agreedCount: agreed.validators.length, requiredSignatures: agreed.requiredSignatures, address, secretKey: secret }));
-    return { path, address, keyIncluded: input.includeOracleKeys };
-  });
+    oracleKeys.set(index, input.includeOracleKeys ? secretKey : null);
+  }
 
-  const readmeRevision = revision.revision === 0 ? {} : { revision: { revision: revision.revision, files: input.revisions.map((file) => revisionFilePath(file.artifact.revision)), retired: plan.retired } };
-  add('README.md', buildMemberReadme({ spec, memberName, nodes, oracleFiles, ...(readAccess === null ? {} : { readAccess: readAccess.readme }), ...readmeRevision }));
+  const { proxyReaders } = addMemberFiles({ revision, plan, chainName, chainSpecText, nodeKeys, oracleKeys, add });
+  if (proxyReaders.length > 0) {
+    const credentials = buildReaderCredentialFiles({ memberName, chainName: spec.chain.name, chainId: spec.chain.chainId, readers: proxyReaders, randomness: input.readerRandomness ?? new Map() });
+    for (const file of credentials) add(file.path, file.content);
+  }
   // The public files must be the ones approved: a revision file re-serialized in another key order would give other bytes.
   if (canonicalize(publicBundle.manifest) !== canonicalize(revision.publicManifest)) {
     throw new ConcordError(revision.revision === 0 ? 'ARTIFACT_INVALID' : 'REVISION_INVALID', joinPath(revision.source, 'publicManifest'), 'the manifest of the public bundle rebuilt from it (is the file as the coordinator served it?)');

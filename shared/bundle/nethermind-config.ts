@@ -19,8 +19,21 @@
  *   StaticPeers (a **string**: comma-separated enodes), OnlyStaticPeers (limits outbound connections
  *   only: firewall the p2p port).
  * - `Nethermind.JsonRpc/IJsonRpcConfig.cs` (6286b8c9): Enabled, Host, Port, WebSocketsPort, EnabledModules,
- *   CallsFilterFilePath ("only the calls from that file are allowed"; written only for a spec with a
- *   `permissions` section, shared/bundle/read-access.ts).
+ *   CallsFilterFilePath ("only the calls from that file are allowed").
+ *
+ * The calls filter is in every node's config, whatever the spec's read policy: UnlockAccounts (needed
+ * for the author's password) leaves the validator key unlocked, so the `eth` module would sign
+ * `eth_sign` / `eth_signTransaction` / `eth_sendTransaction` for anyone who reaches the RPC port, and
+ * an open chain's `deployment.rpcBindAddress` may be a routable address.
+ * `Nethermind.JsonRpc/Modules/RpcModuleProvider.cs` (d00f0eb6) applies the filter only if the file
+ * exists (a missing file means no filter, silently: `verify --bundle` checks it is there) and
+ * registers only the methods it accepts (`_filter.AcceptMethod(resolvedMethodInfo.ToString())`, the C#
+ * method name), so a refused method is unknown on every endpoint, HTTP and WebSocket alike.
+ * `Nethermind.JsonRpc/Modules/RpcMethodFilter.cs` (134d94bb) reads one regular expression per line
+ * (`File.ReadLines`) and accepts a method if any line matches its lowercased name (`Regex.IsMatch`,
+ * `RegexOptions.IgnoreCase`). Ours accepts every `eth_`, `net_` and `web3_` method except those that
+ * sign with a key the node holds; `personal_*` and every other module's methods match no line.
+ * OpenEthereum never unlocks the signer (shared/bundle/openethereum-config.ts).
  */
 
 /** Where the node finds its files and what it listens on (paths as the container sees them). */
@@ -39,8 +52,23 @@ export interface NethermindConfigInput {
   rpcAddress: string;
   rpcPort: number;
   wsPort: number;
-  /** The JSON-RPC calls filter file (a spec with `permissions`); absent, no filter and no key. */
-  callsFilterFile?: string;
+  /** The JSON-RPC calls filter file (`RPC_FILTER_FILE` in the node folder). */
+  callsFilterFile: string;
+}
+
+/** A node folder's Nethermind JSON-RPC calls filter file. */
+export const RPC_FILTER_FILE = 'jsonrpc.filter';
+
+/**
+ * The lines of the calls filter: every `eth_`, `net_` and `web3_` method, except `eth_sign*` and
+ * `eth_sendTransaction` (both sign with a key the node holds; `eth_sendRawTransaction` carries a
+ * transaction its sender signed and stays allowed).
+ */
+export const RPC_FILTER_LINES: readonly string[] = ['^eth_(?!sign|sendtransaction$)[a-z0-9_]+$', '^net_[a-z0-9_]+$', '^web3_[a-z0-9_]+$'];
+
+/** The filter file's text: one expression per line (`File.ReadLines`). */
+export function serializeRpcFilter(): string {
+  return RPC_FILTER_LINES.map((line) => `${line}\n`).join('');
 }
 
 /** The config object (what `nethermind.json` parses back to). */
@@ -75,7 +103,7 @@ export function nethermindConfig(input: NethermindConfigInput): Record<string, R
       Port: input.rpcPort,
       WebSocketsPort: input.wsPort,
       EnabledModules: ['Eth', 'Net', 'Web3'],
-      ...(input.callsFilterFile === undefined ? {} : { CallsFilterFilePath: input.callsFilterFile }),
+      CallsFilterFilePath: input.callsFilterFile,
     },
   };
 }

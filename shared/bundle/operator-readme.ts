@@ -11,6 +11,7 @@ import type { NodePorts } from './deployment.js';
 import { code, table } from './markdown.js';
 import { memberReadAccessLines, publicReadAccessLines, type MemberReadAccess } from './read-access-readme.js';
 import { describeRetired, type RetiredKey } from './member-keys.js';
+import { RPC_FILTER_FILE } from './nethermind-config.js';
 
 /** The compose file of a client: the first client's is `docker-compose.yml`, any other's is named after it. */
 export function composeFileName(clients: readonly NodeClient[], client: NodeClient): string {
@@ -179,6 +180,12 @@ export function buildMemberReadme(input: MemberReadmeInput): string {
     '',
     `Compose files: ${clients.map((client) => `${code(composeFileName(clients, client))} (${CLIENT_NAMES[client]})`).join(', ')}. Run one per node, never two.`,
     '',
+    ...(clients.includes('nethermind')
+      ? [
+          `Nethermind keeps each node's signer unlocked: the node's ${code(RPC_FILTER_FILE)} (${code('JsonRpc.CallsFilterFilePath')}) refuses every JSON-RPC call that would sign with it (${code('eth_sign*')}, ${code('eth_sendTransaction')}, ${code('personal_*')}). Nethermind runs with no filter at all if the file is missing: keep it.`,
+          '',
+        ]
+      : []),
     '## Start',
     '',
     'The containers run as the owner of these files (they are mode 0600) and keep chain data under `$CONCORD_DATA`:',

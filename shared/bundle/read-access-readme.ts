@@ -6,7 +6,8 @@
  */
 import type { CeremonySpec } from '../spec/schema.js';
 import { code, table } from './markdown.js';
-import { LOOPBACK, READ_RPC_APIS, RPC_FILTER_FILE } from './read-access.js';
+import { LOOPBACK, READ_RPC_APIS } from './read-access.js';
+import { RPC_FILTER_FILE } from './nethermind-config.js';
 import { P2P_FIREWALL_FILE, type PortAdmission } from './p2p-firewall.js';
 import { READER_PROXY_FILES, READER_PROXY_LISTEN_VARIABLE } from './reader-proxy.js';
 import { READER_PROXY_SERVICE } from './docker-compose.js';

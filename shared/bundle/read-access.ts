@@ -19,12 +19,9 @@
  *   `JsonRpc.EnabledModules`, `Nethermind.JsonRpc/IJsonRpcConfig.cs`). Outside readers reach it only
  *   through their member's authenticating proxy (shared/bundle/reader-proxy.ts).
  * - Nethermind unlocks the block author (`KeyStore.UnlockAccounts`, needed to find its password), so
- *   the `eth` module would sign `eth_sign` / `eth_sendTransaction` with the validator key for any
- *   caller. Its `JsonRpc.CallsFilterFilePath` file (IJsonRpcConfig: "only the calls from that file are
- *   allowed") takes one regular expression per line, matched case-insensitively against the lowercased
- *   method name (`Nethermind.JsonRpc/Modules/RpcMethodFilter.cs`); ours allows every eth/net/web3
- *   method except those that sign with a node-held key. OpenEthereum never unlocks the signer
- *   (shared/bundle/openethereum-config.ts).
+ *   every node folder, whatever the policy, has the JSON-RPC calls filter that refuses the methods
+ *   that sign with the validator key (shared/bundle/nethermind-config.ts). OpenEthereum never unlocks
+ *   the signer (shared/bundle/openethereum-config.ts).
  */
 import type { CeremonySpec } from '../spec/schema.js';
 import type { Permissions } from '../permissioning/schema.js';
@@ -34,21 +31,6 @@ export const LOOPBACK = '127.0.0.1';
 
 /** The RPC modules of every node (OpenEthereum names; Nethermind's are the same, capitalized). */
 export const READ_RPC_APIS = ['web3', 'eth', 'net'] as const;
-
-/** A node folder's Nethermind JSON-RPC filter file (the calls it allows). */
-export const RPC_FILTER_FILE = 'jsonrpc.filter';
-
-/**
- * The lines of the Nethermind calls filter: every `eth_`, `net_` and `web3_` method, except
- * `eth_sign*` and `eth_sendTransaction` (both sign with a key the node holds; `eth_sendRawTransaction`
- * carries a transaction its sender signed and stays allowed).
- */
-export const RPC_FILTER_LINES: readonly string[] = ['^eth_(?!sign|sendtransaction$)[a-z0-9_]+$', '^net_[a-z0-9_]+$', '^web3_[a-z0-9_]+$'];
-
-/** The filter file's text: one expression per line (`File.ReadLines`). */
-export function serializeRpcFilter(): string {
-  return RPC_FILTER_LINES.map((line) => `${line}\n`).join('');
-}
 
 /** A peer the spec admits besides the authority nodes. */
 export interface ReadPeer {
@@ -60,11 +42,6 @@ export interface ReadPeer {
 /** The host of an enode URL (`enode://id@host:port`). */
 export function enodeHost(enode: string): string {
   return enode.slice(enode.indexOf('@') + 1, enode.lastIndexOf(':'));
-}
-
-/** Whether `host` is an IPv4 literal (else a DNS name: the schema allows nothing else). */
-export function isIpv4(host: string): boolean {
-  return /^(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])){3}$/.test(host);
 }
 
 /**

@@ -54,14 +54,17 @@ export function defaultProxyListen(usedPorts: readonly number[]): string {
   return `${LOOPBACK}:${port}`;
 }
 
-/** What the proxy serves. */
-export interface ReaderProxyInput {
+/** Where the proxy forwards: the node it fronts (node-0) and its RPC port on 127.0.0.1. */
+export interface ReaderProxyUpstream {
+  upstreamFolder: string;
+  upstreamRpcPort: number;
+}
+
+/** What the proxy's credentials are made from. */
+export interface ReaderCredentialsInput {
   memberName: string;
   chainName: string;
   chainId: number;
-  /** The node the proxy fronts (node-0) and its RPC port on 127.0.0.1. */
-  upstreamFolder: string;
-  upstreamRpcPort: number;
   readers: readonly ServedReader[];
   /** Each served reader's randomness, by reader name (from the member's client). */
   randomness: ReadonlyMap<string, ReaderRandomness>;
@@ -75,7 +78,7 @@ export interface ReaderProxyFile {
 }
 
 /** The nginx main config template as a directive tree (what the file parses back to). */
-export function readerProxyConfig(input: Pick<ReaderProxyInput, 'upstreamFolder' | 'upstreamRpcPort'>): NginxNode[] {
+export function readerProxyConfig(input: ReaderProxyUpstream): NginxNode[] {
   const upstream = `${LOOPBACK}:${input.upstreamRpcPort}`;
   return [
     { comment: `Concord reader proxy: HTTP Basic authentication in front of ${input.upstreamFolder}'s JSON-RPC at ${upstream}.` },
@@ -120,7 +123,7 @@ export function readerProxyConfig(input: Pick<ReaderProxyInput, 'upstreamFolder'
 }
 
 /** The text of `reader-proxy/nginx.conf.template`. */
-export function buildReaderProxyConfig(input: Pick<ReaderProxyInput, 'upstreamFolder' | 'upstreamRpcPort'>): string {
+export function buildReaderProxyConfig(input: ReaderProxyUpstream): string {
   return serializeNginxConf(readerProxyConfig(input), READER_PROXY_FILES.template);
 }
 
@@ -130,10 +133,11 @@ export function readerAccessText(memberName: string): string {
 }
 
 /**
- * The proxy's files: the nginx template, the htpasswd of every served reader's hash, and one
- * credential file per reader. Refuses randomness that does not cover exactly the served readers.
+ * The proxy's files made from the readers' randomness: the htpasswd of every served reader's hash, and
+ * one credential file per reader (the template, `buildReaderProxyConfig`, follows from the node alone).
+ * Refuses randomness that does not cover exactly the served readers.
  */
-export function buildReaderProxyFiles(input: ReaderProxyInput): ReaderProxyFile[] {
+export function buildReaderCredentialFiles(input: ReaderCredentialsInput): ReaderProxyFile[] {
   const names = new Set(input.readers.map((reader) => reader.name));
   const extra = [...input.randomness.keys()].filter((name) => !names.has(name));
   const missing = input.readers.filter((reader) => !input.randomness.has(reader.name));
@@ -141,7 +145,6 @@ export function buildReaderProxyFiles(input: ReaderProxyInput): ReaderProxyFile[
     throw new ConcordError('INTERNAL', 'readerRandomness', `randomness for exactly the ${input.readers.length} reader(s) ${input.memberName} serves`);
   }
   const entries: { user: string; hash: string }[] = [];
-  const files: ReaderProxyFile[] = [{ path: READER_PROXY_FILES.template, content: buildReaderProxyConfig(input), secret: false }];
   const credentials: ReaderProxyFile[] = [];
   for (const reader of input.readers) {
     const random = input.randomness.get(reader.name) as ReaderRandomness;
@@ -163,6 +166,5 @@ export function buildReaderProxyFiles(input: ReaderProxyInput): ReaderProxyFile[
     });
   }
   const comments = ['Concord reader proxy users: {SSHA} hashes only (nginx ngx_crypt_ssha); each password is in readers/<user>.json.'];
-  files.push({ path: READER_PROXY_FILES.htpasswd, content: serializeHtpasswd(comments, entries, READER_PROXY_FILES.htpasswd), secret: false });
-  return [...files, ...credentials];
+  return [{ path: READER_PROXY_FILES.htpasswd, content: serializeHtpasswd(comments, entries, READER_PROXY_FILES.htpasswd), secret: false }, ...credentials];
 }

@@ -4,31 +4,39 @@
  * (read by the caller) against `manifest.json` (every file listed, sha-256 and size equal, nothing
  * extra), secrets at mode 0600 (shared/bundle/member.ts `isSecretBundleFile`), the copies of the
  * artifact and of revisions 1..n (no other), the public files against the revision (rebuilt, and
- * against its approved `publicManifest`), and each node folder: chain spec = the public one, peer lists
- * = the other N-1 enodes (then the spec's `read.peers`, if it has a `permissions` section), its node key
- * and signer those of the validator the revision lists at that enode, and its name the one that node
- * has in its member's bundle (shared/bundle/member-keys.ts); for a permissioned spec, the read-access
- * files (shared/bundle/verify-read-access.ts). Reports every failed check, naming the file; never a secret.
+ * against its approved `publicManifest`), then the member's own files: every one that follows from the
+ * revision (node folders, compose files, oracle envs, README, read-access files) rebuilt by the
+ * builder's own code (shared/bundle/member-files.ts) from the revision and the keys the folder holds
+ * in the clear, each only if it is the enrolled one, and compared byte for byte; each signer keystore
+ * filed under its signer's address with that `address`; no file the builder does not write. For a
+ * permissioned spec, also the read-access checks (shared/bundle/verify-read-access.ts). manifest.json
+ * is the member's own record, so none of this trusts it. Reports every failed check, naming the file;
+ * never a secret.
  */
 import { parse as parseToml } from 'smol-toml';
-import { bytesToHex, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
+import { ConcordError } from '../errors.js';
 import { canonicalize } from '../canonical/jcs.js';
-import { publicKeyOf } from '../crypto/secp256k1.js';
+import { addressOf, publicKeyOf } from '../crypto/secp256k1.js';
 import { toHex } from '../hash/hex.js';
 import type { GenesisArtifact } from '../artifact/schema.js';
 import type { VerifyFailure } from '../artifact/verify.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import { revisionArtifactSchema, type RevisionArtifact } from '../governance/revision.js';
+import type { ConsortiumState } from '../governance/consortium.js';
 import { bundleManifestSchema, manifestEntry, MANIFEST_FILE, type BundleManifest } from './manifest.js';
 import { isSecretBundleFile, PUBLIC_FOLDER } from './member.js';
-import { ARTIFACT_FILE, bundleChainOf, publicBundleOf, REVISIONS_FOLDER, revisionFilePath } from './bundle-revision.js';
+import { addMemberFiles, chainNameOf } from './member-files.js';
+import { keystoreProblem, signerFilePaths } from './member-node.js';
+import { ARTIFACT_FILE, bundleChainOf, publicBundleOf, REVISIONS_FOLDER, revisionFilePath, type BundleRevision } from './bundle-revision.js';
 import { memberKeyPlan, type MemberKeyPlan } from './member-keys.js';
 import { parseEnvFile } from './env-file.js';
-import { PUBLIC_FILES, serializeReservedPeers, serializeStaticNodes } from './public.js';
-import { peerEnodes } from './read-access.js';
+import { ORACLE_KEY_VARIABLE, oracleEnvPath } from './oracle-env.js';
+import { PUBLIC_FILES } from './public.js';
+import type { ServedReader } from './read-access.js';
+import { readerCredentialPath } from './reader-credential.js';
+import { READER_PROXY_FILES } from './reader-proxy.js';
 import { verifyReadAccess } from './verify-read-access.js';
-import type { BundleRevision } from './bundle-revision.js';
-import type { ConsortiumState } from '../governance/consortium.js';
 
 /** One file of a bundle folder as read from disk: its path (forward slashes), bytes and mode bits. */
 export interface FolderFile {
@@ -75,6 +83,115 @@ function bundleMemberOf(revision: BundleRevision, history: readonly ConsortiumSt
     if (member !== undefined) return memberKeyPlan(history, member.identity);
   }
   return null;
+}
+
+/** How failures name the revision a bundle is for. */
+function sourceOf(revision: BundleRevision): string {
+  return revision.revision === 0 ? 'the artifact' : `revision ${revision.revision}`;
+}
+
+/** The check a failure at `path` belongs to: a node folder's files, or the member's others. */
+function checkOf(path: string): string {
+  return /^node-\d+\//.test(path) ? 'node files' : 'member files';
+}
+
+/**
+ * The member files of `plan`'s bundle: every file that follows from the revision (shared/bundle/
+ * member-files.ts) rebuilt from it and the keys the folder holds in the clear, and compared byte for
+ * byte; each signer keystore filed under its signer's address; and no file the builder does not write.
+ * The keys in the clear are taken only where they are the enrolled ones: a node's p2p key from its
+ * node.key or config.toml (its public key is the node's in the enode), an oracle env's validator key
+ * (its address is the validator's).
+ */
+function verifyMemberFiles(revision: BundleRevision, plan: MemberKeyPlan, chainSpecText: string, folder: readonly FolderFile[]): VerifyFailure[] {
+  const failures: VerifyFailure[] = [];
+  const reported = new Set<string>();
+  const fail = (path: string, expected: string): void => {
+    reported.add(path);
+    failures.push({ check: checkOf(path), path, expected });
+  };
+  const byPath = new Map(folder.map((file) => [file.path, file]));
+  const source = sourceOf(revision);
+
+  const nodeKeys = new Map<number, Uint8Array | null>();
+  for (const slot of plan.nodes) {
+    // The node key from node.key (raw) or config.toml (hex), whichever is the enode's: the other file is then rebuilt from it.
+    const raw = byPath.get(`${slot.folder}/node.key`)?.content;
+    const config = byPath.get(`${slot.folder}/config.toml`);
+    let keyHex: unknown;
+    try {
+      keyHex = config === undefined ? undefined : (parseToml(text(config.content)) as { network?: { node_key?: unknown } }).network?.node_key;
+    } catch {
+      keyHex = undefined;
+    }
+    const candidates = [raw?.length === 32 ? raw : null, typeof keyHex === 'string' && /^[0-9a-f]{64}$/.test(keyHex) ? hexToBytes(keyHex) : null];
+    const key = candidates.find((candidate) => candidate !== null && toHex(publicKeyOf(candidate)) === slot.node.nodePublicKey) ?? null;
+    if (key === null) {
+      const expected = `the p2p key of ${slot.folder}'s enode (validator ${revision.validators.indexOf(slot.node.signer)})`;
+      fail(`${slot.folder}/node.key`, `${expected}, 32 raw bytes`);
+      fail(`${slot.folder}/config.toml`, `the OpenEthereum config of ${slot.folder}, whose node_key is ${expected}`);
+    }
+    nodeKeys.set(slot.index, key);
+  }
+  const oracleKeys = new Map<number, Uint8Array | null>();
+  for (const { index, address } of plan.bridge) {
+    const path = oracleEnvPath(index);
+    const env = byPath.get(path);
+    let keyHex: string | undefined;
+    try {
+      keyHex = env === undefined ? undefined : parseEnvFile(text(env.content), path).get(ORACLE_KEY_VARIABLE);
+    } catch (error) {
+      if (!(error instanceof ConcordError)) throw error;
+      fail(error.path, error.expected);
+    }
+    if (keyHex === undefined) continue;
+    const key = /^[0-9a-f]{64}$/.test(keyHex) ? hexToBytes(keyHex) : null;
+    if (key === null || addressOf(key) !== address) fail(path, `${ORACLE_KEY_VARIABLE} = the key of bridge validator ${address} (64 lowercase hex digits, no 0x), or no such line`);
+    else oracleKeys.set(index, key);
+  }
+
+  const expected = new Map<string, Uint8Array>();
+  let proxyReaders: ServedReader[];
+  let chainName: string;
+  try {
+    chainName = chainNameOf(revision);
+    const add = (path: string, content: string | Uint8Array): void => {
+      expected.set(path, typeof content === 'string' ? utf8ToBytes(content) : content);
+    };
+    proxyReaders = addMemberFiles({ revision, plan, chainName, chainSpecText, nodeKeys, oracleKeys, add }).proxyReaders;
+  } catch (error) {
+    // The artifact was verified, so the builder would have refused it too: report why, as a failure.
+    if (!(error instanceof ConcordError)) throw error;
+    failures.push({ check: 'member files', path: error.path, expected: error.expected });
+    return failures;
+  }
+  for (const [path, bytes] of expected) {
+    if (reported.has(path)) continue;
+    const found = byPath.get(path);
+    if (found === undefined || !sameBytes(found.content, bytes)) fail(path, `the file the bundle builder writes for ${plan.member.name} at ${source}, byte for byte`);
+  }
+
+  const known = new Set(expected.keys());
+  for (const slot of plan.nodes) {
+    for (const name of ['config.toml', 'node.key']) known.add(`${slot.folder}/${name}`);
+    const paths = signerFilePaths(slot.folder, chainName, slot.node.signer);
+    known.add(paths.keystore);
+    known.add(paths.password);
+    const keystore = byPath.get(paths.keystore);
+    const problem = keystore === undefined ? `the keystore of signer ${slot.node.signer}` : keystoreProblem(text(keystore.content), slot.node.signer);
+    if (problem !== null) fail(paths.keystore, problem);
+    if ((byPath.get(paths.password)?.content.length ?? 0) === 0) fail(paths.password, `the password of ${slot.node.signer}'s keystore`);
+  }
+  if (proxyReaders.length > 0) {
+    known.add(READER_PROXY_FILES.htpasswd);
+    for (const reader of proxyReaders) known.add(readerCredentialPath(reader.user));
+  }
+  for (const file of folder) {
+    // The manifest, the copies and the public bundle are checked above; the readers' files by verifyReadAccess.
+    if (file.path === MANIFEST_FILE || file.path === ARTIFACT_FILE || /^(public|revisions)\//.test(file.path) || known.has(file.path)) continue;
+    fail(file.path, `no file the bundle builder writes for ${plan.member.name} at ${source}`);
+  }
+  return failures;
 }
 
 /** Verifies a genesis member bundle folder; returns every failed check (none: the bundle is sound). */
@@ -179,50 +296,13 @@ export function verifyRevisionMemberBundle(artifact: GenesisArtifact, revisions:
     if (file.path.startsWith(`${PUBLIC_FOLDER}/`) && !publicPaths.has(file.path)) fail('public files', file.path, 'only the files of the public bundle under public/');
   }
 
-  // 5. Each node folder.
+  // 5. Every file that follows from the revision, rebuilt; the keystores; nothing else.
   const plan = bundleMemberOf(revision, history, folder);
-  const chainSpec = rebuilt.files.find((file) => file.path === PUBLIC_FILES.chainSpec)?.content ?? '';
-  const nodeFolders = [...new Set(folder.map((file) => /^(node-\d+)\//.exec(file.path)?.[1]).filter((name): name is string => name !== undefined))];
-  for (const node of nodeFolders) {
-    const read = (name: string): Uint8Array | null => byPath.get(`${node}/${name}`)?.content ?? null;
-    const specBytes = read(PUBLIC_FILES.chainSpec);
-    if (specBytes === null || text(specBytes) !== chainSpec) fail('node files', `${node}/${PUBLIC_FILES.chainSpec}`, 'the agreed chain spec (= public/chain-spec.json)');
-    const configBytes = read('config.toml');
-    if (configBytes === null) {
-      fail('node files', `${node}/config.toml`, 'the OpenEthereum config of this node');
-      continue;
-    }
-    let signer: unknown;
-    let nodeKeyHex: unknown;
-    try {
-      const config = parseToml(text(configBytes)) as { mining?: { engine_signer?: unknown }; network?: { node_key?: unknown } };
-      signer = config.mining?.engine_signer;
-      nodeKeyHex = config.network?.node_key;
-    } catch {
-      fail('node files', `${node}/config.toml`, 'TOML text');
-      continue;
-    }
-    const index = typeof signer === 'string' ? revision.validators.indexOf(signer) : -1;
-    if (index < 0) {
-      fail('node files', `${node}/config.toml`, `an engine_signer in the validator set of ${revision.revision === 0 ? 'the artifact' : `revision ${revision.revision}`}`);
-      continue;
-    }
-    const slot = plan?.nodes.find((candidate) => candidate.node.signer === signer);
-    if (plan !== null && slot === undefined) fail('node files', `${node}/config.toml`, `the signer of one of ${plan.member.name}'s nodes (the member whose bundle this is)`);
-    else if (slot !== undefined && slot.folder !== node) fail('node files', `${node}/config.toml`, `a folder named after its node's p2p key index (this signer's node is ${slot.folder})`);
-    const enode = revision.enodes[index] ?? '';
-    const keyHex = typeof nodeKeyHex === 'string' && /^[0-9a-f]{64}$/.test(nodeKeyHex) ? nodeKeyHex : null;
-    if (keyHex === null || toHex(publicKeyOf(hexToBytes(keyHex))).slice(2) !== enode.slice('enode://'.length, enode.indexOf('@'))) {
-      fail('node files', `${node}/config.toml`, `the node key of validator ${index}'s enode`);
-    }
-    const rawKey = read('node.key');
-    if (rawKey === null || keyHex === null || bytesToHex(rawKey) !== keyHex) fail('node files', `${node}/node.key`, 'the same 32-byte node key as config.toml');
-    const peers = peerEnodes(revision.enodes, index, spec.permissions);
-    const what = spec.permissions === undefined ? `the other ${peers.length} authority enodes` : `the other ${revision.enodes.length - 1} authority enodes, then the spec's read.peers`;
-    const reserved = read(PUBLIC_FILES.reservedPeers);
-    if (reserved === null || text(reserved) !== serializeReservedPeers(peers)) fail('node files', `${node}/${PUBLIC_FILES.reservedPeers}`, what);
-    const staticNodes = read(PUBLIC_FILES.staticNodes);
-    if (staticNodes === null || text(staticNodes) !== serializeStaticNodes(peers)) fail('node files', `${node}/${PUBLIC_FILES.staticNodes}`, what);
+  if (plan === null) {
+    fail('member files', 'node-<i>/config.toml', `the engine_signer of a node, or the ORACLE_VALIDATOR_ADDRESS of an oracle env, of a member of ${sourceOf(revision)} (whose bundle is it?)`);
+  } else {
+    const chainSpec = rebuilt.files.find((file) => file.path === PUBLIC_FILES.chainSpec)?.content ?? '';
+    failures.push(...verifyMemberFiles(revision, plan, chainSpec, folder));
   }
 
   // 6. Read access (a spec with a permissions section).

@@ -3,7 +3,8 @@
  * (tokens per nginx.org/en/docs/beginners_guide.html: words, quoted strings, `;`, `{`, `}`, `#` to the
  * end of the line) and nftables files (the subset shared/bundle/nft-ruleset.ts writes). Each is written
  * apart from the serializer it checks, and throws on anything it does not understand. `nftCheck` also
- * asks the real `nft -c` where the machine has it.
+ * asks the real `nft -c` where the machine has it. And Nethermind's JSON-RPC calls filter, as its
+ * source applies it, with the methods it must refuse and let through.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -193,3 +194,23 @@ export function nftCheck(text: string): number | null {
   writeFileSync(file, text);
   return spawnSync('nft', ['-c', '-f', file], { encoding: 'utf8' }).status;
 }
+
+/**
+ * Whether a Nethermind JSON-RPC calls filter file lets `method` through, as
+ * `Nethermind.JsonRpc/Modules/RpcMethodFilter.cs` decides: the lines `File.ReadLines` gives (split at
+ * \r\n, \r or \n; an empty line would match every method), any of them matching the lowercased name,
+ * ignoring case. The file's own lines are used, not the constant they were written from.
+ */
+export function nethermindFilterAllows(filterText: string, method: string): boolean {
+  const lines = filterText.split(/\r\n|\r|\n/);
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.some((line) => new RegExp(line, 'i').test(method.toLowerCase()));
+}
+
+/** Methods that sign with a key the node holds (the unlocked block author), in any case Nethermind might see. */
+export const SIGNING_METHODS = [
+  'eth_sign', 'eth_signTransaction', 'eth_signTypedData', 'eth_signTypedData_v4', 'eth_sendTransaction', 'ETH_SENDTRANSACTION', 'Eth_Sign',
+  'personal_sign', 'personal_sendTransaction', 'personal_unlockAccount', 'personal_importRawKey',
+];
+/** Reading methods, and the one that carries a transaction its sender signed. */
+export const READ_METHODS = ['eth_blockNumber', 'eth_getBalance', 'eth_call', 'eth_getLogs', 'eth_sendRawTransaction', 'eth_chainId', 'eth_syncing', 'net_version', 'net_peerCount', 'web3_clientVersion'];

@@ -9,12 +9,13 @@ import { parse as parseYaml } from 'yaml';
 import { Wallet } from 'ethers';
 import { parseSpec } from '../../../shared/spec/parse.js';
 import type { CeremonySpec } from '../../../shared/spec/schema.js';
-import { buildMemberBundle, isSecretBundleFile, type MemberKeyMaterial } from '../../../shared/bundle/member.js';
+import { buildMemberBundle, isSecretBundleFile, type MemberBundle, type MemberKeyMaterial } from '../../../shared/bundle/member.js';
 import { buildManifest, fileBytes, type AnyBundleFile } from '../../../shared/bundle/manifest.js';
 import { parseEnvFile } from '../../../shared/bundle/env-file.js';
 import { PORT_LABELS } from '../../../shared/bundle/docker-compose.js';
-import { finalizedCeremony, keyMaterialOf, type FinalizedCeremony } from './fixture.js';
-import { makeKey, type TestMember } from '../../helpers/ceremony.js';
+import { BUNDLE_LAYOUT, finalizedCeremony, keyMaterialOf, sealedCeremony, type FinalizedCeremony } from './fixture.js';
+import { nethermindFilterAllows, READ_METHODS, SIGNING_METHODS } from './conf-parsers.js';
+import { makeCeremony, makeKey, type TestMember } from '../../helpers/ceremony.js';
 import { expectThrows } from '../../helpers/errors.js';
 
 describe('buildMemberBundle', () => {
@@ -46,7 +47,7 @@ describe('buildMemberBundle', () => {
       const signer = acme.authorities[i]?.signer.address.slice(2).toLowerCase();
       return [
         `node-${i}/chain-spec.json`, `node-${i}/reserved-peers`, `node-${i}/static-nodes.json`, `node-${i}/config.toml`, `node-${i}/nethermind.json`,
-        `node-${i}/node.key`, `node-${i}/signer.password`, `node-${i}/keystore/${chain}/${signer}.json`,
+        `node-${i}/jsonrpc.filter`, `node-${i}/node.key`, `node-${i}/signer.password`, `node-${i}/keystore/${chain}/${signer}.json`,
       ];
     };
     expect(files.map((f) => f.path).sort()).toEqual(
@@ -158,8 +159,60 @@ describe('buildMemberBundle', () => {
     expectThrows(() => build({ keys: { ...acmeKeys, authority: [{ ...first, keystoreJson: withExtra }, acmeKeys.authority[1]!] } }), 'KEYSTORE_INVALID', 'keys/authority-0.json');
   });
 
+  it('refuses a keystore whose address is not the signer it is filed under', () => {
+    const [first, second] = acmeKeys.authority;
+    const otherAddress = JSON.stringify({ ...JSON.parse(first!.keystoreJson), address: (JSON.parse(second!.keystoreJson) as { address: string }).address });
+    const error = expectThrows(() => build({ keys: { ...acmeKeys, authority: [{ ...first!, keystoreJson: otherAddress }, second!] } }), 'KEYSTORE_INVALID', 'keys/authority-0.json');
+    expect(error.expected).toBe(`a keystore whose address is ${acme.authorities[0]?.signer.address} (40 hex digits, no 0x), the signer enrolled for this node`);
+  });
+
   it('refuses RPC ports that clash with an agreed p2p port', () => {
     const clashing: CeremonySpec = { ...spec, deployment: { images: { openethereum: 'openethereum/openethereum:v3.3.5', nethermind: 'nethermind/nethermind:1.32.4', oracle: 'poanetwork/tokenbridge-oracle:2.6.0' }, rpcBindAddress: '127.0.0.1', rpcPortBase: 30302, wsPortBase: 8645 } };
     expectThrows(() => build({ spec: clashing }), 'ENDPOINT_INVALID', 'node-1.rpc');
+  });
+});
+
+/**
+ * An open chain (no `permissions`) whose node RPC listens on every interface: Nethermind keeps the block
+ * author unlocked, so only the calls filter stands between a caller and the validator key.
+ */
+describe('buildMemberBundle: an open chain with RPC on a routable address', () => {
+  let bundle: MemberBundle;
+  let acme: TestMember;
+  const textOf = (path: string): string => {
+    const file = bundle.files.find((f) => f.path === path);
+    if (file === undefined) throw new Error(`no ${path}`);
+    return new TextDecoder().decode(fileBytes(file));
+  };
+
+  beforeAll(async () => {
+    const fixture = await sealedCeremony(makeCeremony({ layout: BUNDLE_LAYOUT, ceremonyId: 'bundle-open-rpc', requiredSignatures: 2, deployment: { rpcBindAddress: '0.0.0.0' } }));
+    const spec = parseSpec(fixture.artifact.spec);
+    expect(spec.permissions).toBeUndefined();
+    acme = fixture.ceremony.members[0] as TestMember;
+    bundle = buildMemberBundle({ artifact: fixture.artifact, artifactText: fixture.artifactText, spec, member: acme.identity.address, keys: await keyMaterialOf(acme), includeOracleKeys: false });
+  });
+
+  it("points every Nethermind node at its calls filter, and the filter file refuses every method that signs with the node's key", () => {
+    for (const i of acme.authorities.keys()) {
+      const nethermind = JSON.parse(textOf(`node-${i}/nethermind.json`)) as { KeyStore: { UnlockAccounts: string[] }; JsonRpc: Record<string, unknown> };
+      expect(nethermind.KeyStore.UnlockAccounts).toEqual([acme.authorities[i]?.signer.address]);
+      expect(nethermind.JsonRpc).toMatchObject({ Host: '0.0.0.0', EnabledModules: ['Eth', 'Net', 'Web3'], CallsFilterFilePath: '/concord/jsonrpc.filter' });
+      const filter = textOf(`node-${i}/jsonrpc.filter`);
+      for (const method of SIGNING_METHODS) expect(nethermindFilterAllows(filter, method), `node-${i} ${method}`).toBe(false);
+      for (const method of READ_METHODS) expect(nethermindFilterAllows(filter, method), `node-${i} ${method}`).toBe(true);
+    }
+    expect(textOf('README.md')).toContain('Nethermind runs with no filter at all if the file is missing: keep it.');
+  });
+
+  it('never unlocks the signer in OpenEthereum, nor exposes any API but web3, eth and net', () => {
+    for (const i of acme.authorities.keys()) {
+      const config = parseToml(textOf(`node-${i}/config.toml`)) as { account: Record<string, unknown>; rpc: { interface: string; apis: string[] }; websockets: { interface: string; apis: string[] } };
+      expect(Object.keys(config.account)).toEqual(['password']);
+      for (const section of [config.rpc, config.websockets]) {
+        expect(section.interface).toBe('0.0.0.0');
+        expect([...section.apis].sort()).toEqual(['eth', 'net', 'web3']);
+      }
+    }
   });
 });

@@ -16,13 +16,15 @@ import { buildManifest, fileBytes, MANIFEST_FILE, serializeManifest, type AnyBun
 import { parseHtpasswd, sshaMatches } from '../../../shared/bundle/htpasswd.js';
 import { parseReaderCredential } from '../../../shared/bundle/reader-credential.js';
 import { READER_PROXY_CONTAINER_PATHS, READER_PROXY_FILES, READER_PROXY_IMAGE, readerProxyConfig } from '../../../shared/bundle/reader-proxy.js';
-import { enodeHost, isIpv4, READ_RPC_APIS, RPC_FILTER_LINES, readersServedBy } from '../../../shared/bundle/read-access.js';
+import { enodeHost, READ_RPC_APIS, readersServedBy } from '../../../shared/bundle/read-access.js';
+import { RPC_FILTER_LINES } from '../../../shared/bundle/nethermind-config.js';
+import { isIpv4 } from '../../../shared/validation/fields.js';
 import { P2P_FIREWALL_FILE } from '../../../shared/bundle/p2p-firewall.js';
 import { READER_PROXY_SERVICE } from '../../../shared/bundle/docker-compose.js';
 import { verifyMemberBundle, type FolderFile } from '../../../shared/bundle/verify-bundle.js';
 import { readerRandomness } from '../../../client/keys/reader-credentials.js';
 import { BUNDLE_LAYOUT, finalizedCeremony, keyMaterialOf, sealedCeremony, type FinalizedCeremony } from './fixture.js';
-import { directives, nftCheck, parseNftFile, parseNginxConf, withoutBlanks } from './conf-parsers.js';
+import { directives, nethermindFilterAllows, nftCheck, parseNftFile, parseNginxConf, withoutBlanks } from './conf-parsers.js';
 import { makePermissionedCeremony } from '../permissioning/fixture.js';
 import { makeKey, type TestMember } from '../../helpers/ceremony.js';
 import { expectThrows } from '../../helpers/errors.js';
@@ -51,11 +53,6 @@ const SERVED: Record<string, { name: string; user: string }[]> = {
   Crane: [{ name: 'Bank of X', user: 'bank-of-x' }],
   Delta: [],
 };
-
-/** The Nethermind calls filter as `RpcMethodFilter.CheckMethod` applies it: any line, on the lowercased name, ignoring case. */
-function nethermindAllows(method: string): boolean {
-  return RPC_FILTER_LINES.some((line) => new RegExp(line, 'i').test(method.toLowerCase()));
-}
 
 describe('read access in member bundles', () => {
   let fixture: FinalizedCeremony;
@@ -150,13 +147,6 @@ describe('read access in member bundles', () => {
       }
     }
     expect([...READ_RPC_APIS].sort()).toEqual(['eth', 'net', 'web3']);
-  });
-
-  it('lets Nethermind serve every eth, net and web3 call except those that sign with a key the node holds', () => {
-    const allowed = ['eth_blockNumber', 'eth_getBalance', 'eth_call', 'eth_getLogs', 'eth_sendRawTransaction', 'eth_chainId', 'eth_syncing', 'net_version', 'net_peerCount', 'web3_clientVersion'];
-    const refused = ['eth_sign', 'eth_signTransaction', 'eth_signTypedData_v4', 'eth_sendTransaction', 'personal_sign', 'personal_unlockAccount', 'admin_addPeer', 'debug_traceTransaction', 'parity_setEngineSigner', 'xeth_call'];
-    for (const method of allowed) expect(nethermindAllows(method), method).toBe(true);
-    for (const method of refused) expect(nethermindAllows(method), method).toBe(false);
   });
 
   it('writes a proxy config that parses, fronts node-0 on 127.0.0.1 and reads the htpasswd the compose files mount', () => {
@@ -341,14 +331,13 @@ describe('read access in member bundles', () => {
     expectThrows(() => build(crane, { readerRandomness: new Map() }), 'INTERNAL', 'readerRandomness');
   });
 
-  it('leaves a bundle of a spec without permissions as it was: no firewall, proxy, credentials or calls filter', async () => {
+  it('leaves a bundle of a spec without permissions without firewall, proxy, credentials or Read access section (the calls filter is in every bundle)', async () => {
     const open = await finalizedCeremony();
     const openSpec = parseSpec(open.artifact.spec);
     const member = open.ceremony.members[0] as TestMember;
     const built = buildMemberBundle({ artifact: open.artifact, artifactText: open.artifactText, spec: openSpec, member: member.identity.address, keys: await keyMaterialOf(member), includeOracleKeys: false });
-    expect(built.files.filter((f) => /^(firewall|reader-proxy|readers)\/|jsonrpc\.filter$/.test(f.path))).toEqual([]);
-    const nethermind = JSON.parse(dec(fileBytes(built.files.find((f) => f.path === 'node-0/nethermind.json') as AnyBundleFile))) as { JsonRpc: Record<string, unknown> };
-    expect('CallsFilterFilePath' in nethermind.JsonRpc).toBe(false);
+    expect(built.files.filter((f) => /^(firewall|reader-proxy|readers)\//.test(f.path))).toEqual([]);
+    expect(built.files.filter((f) => f.path.endsWith('/jsonrpc.filter')).map((f) => f.path)).toEqual(['node-0/jsonrpc.filter', 'node-1/jsonrpc.filter']);
     expect(dec(fileBytes(built.files.find((f) => f.path === 'README.md') as AnyBundleFile))).not.toContain('Read access');
     expect(dec(fileBytes(built.files.find((f) => f.path === 'public/README.md') as AnyBundleFile))).not.toContain('Read access');
   });
