@@ -8,10 +8,11 @@ import { identityCreate, type IdentityCreateOptions } from './commands/identity.
 import { join, type JoinOptions } from './commands/join.js';
 import { status, type StatusOptions } from './commands/status.js';
 import { makeOutput, reportError, type Output } from './cli/output.js';
+import { refuseBadUsage } from './cli/usage.js';
 import { verify } from './commands/verify.js';
 import { genesisHash } from './commands/genesis-hash.js';
 import { bundleCommand } from './commands/bundle.js';
-import { backupRecover, backupSplit, parseShareCount } from './commands/backup.js';
+import { backupRecover, backupSplit, parseShareCount, type BackupRecoverOptions, type BackupSplitOptions } from './commands/backup.js';
 import { registerGovernanceCommands } from './commands/governance.js';
 import { useNativeScrypt } from './keys/kdf.js';
 
@@ -27,7 +28,13 @@ const program = new Command()
   .option('--json', 'print the result as one JSON document on stdout (progress goes to stderr)', false)
   .addHelpText(
     'after',
-    '\nExit codes: 0 done; 1 verification failed; 2 refused (bad input, wrong password, the coordinator said no); 3 the ceremony was aborted; 70 internal fault.\nPasswords come from a file, an environment variable, or a prompt with no echo; never from the command line.',
+    [
+      '',
+      'Exit codes: 0 done; 1 verification failed (an artifact or revision chain that does not verify, or an assembly that differs from your own);',
+      '2 refused (bad usage or input, wrong password, the coordinator said no); 3 the ceremony was aborted; 70 internal fault.',
+      'Errors end with a "next:" line saying what to do; with --json, the error is a JSON object on stdout.',
+      'Passwords come from a file, an environment variable, or a prompt with no echo; never from the command line.',
+    ].join('\n'),
   );
 const output = (): Output => makeOutput((program.opts() as { json: boolean }).json);
 
@@ -104,7 +111,7 @@ backup
   .requiredOption('-n <n>', 'how many shares to make (k..255), one per custodian', parseShareCount)
   .requiredOption('--out <folder>', 'folder for share-1.json … share-<n>.json (no file is ever overwritten)')
   .option('--text', 'also write share-<i>.txt, a printable copy with a checksum for a custodian who keeps it on paper', false)
-  .action(backupSplit);
+  .action((options: BackupSplitOptions) => backupSplit(options, output()));
 backup
   .command('recover')
   .description('restore a key from k share files (JSON or printable text) into a new keystore v3 file, checking its address')
@@ -112,9 +119,10 @@ backup
   .requiredOption('--out <keystore>', 'keystore file to create (never overwritten)')
   .option('--password-file <file>', 'file whose first line is the new keystore password; if absent one is generated into <out>.password (mode 0600)')
   .addOption(lightKdf)
-  .action(backupRecover);
+  .action((shares: string[], options: BackupRecoverOptions) => backupRecover(shares, options, output()));
 
 registerGovernanceCommands(program, output);
+refuseBadUsage(program);
 
 useNativeScrypt();
 program.parseAsync().catch((error: unknown) => {

@@ -5,41 +5,48 @@
  * lodestar's interchange errors (code plus expected value).
  */
 
-/** Every error code Concord emits. Stable: clients and tests match on these. */
-export type ErrorCode =
-  | 'SPEC_INVALID'
-  | 'MESSAGE_INVALID'
-  | 'MESSAGE_TOO_LARGE'
-  | 'SIGNATURE_INVALID'
-  | 'NOT_A_MEMBER'
-  | 'UNAUTHENTICATED'
-  | 'WRONG_CEREMONY'
-  | 'WRONG_PHASE'
-  | 'DUPLICATE'
-  | 'COMMITMENT_MISMATCH'
-  | 'POP_INVALID'
-  | 'ADDRESS_REUSED'
-  | 'ENDPOINT_INVALID'
-  | 'APPROVAL_MISMATCH'
-  | 'ASSEMBLY_MISMATCH'
-  | 'CHAINSPEC_INVALID'
-  | 'CHAINSPEC_UNSUPPORTED'
-  | 'TRANSCRIPT_INVALID'
-  | 'ARTIFACT_INVALID'
-  | 'KEYSTORE_INVALID'
-  | 'PASSWORD_WRONG'
-  | 'FILE_INVALID'
-  | 'FILE_EXISTS'
-  | 'NOT_FOUND'
-  | 'RATE_LIMITED'
-  | 'FORBIDDEN'
-  | 'ABORTED'
-  | 'CHANGE_INVALID'
-  | 'REVISION_MISMATCH'
-  | 'PROPOSAL_CLOSED'
-  | 'DEADLINE_PASSED'
-  | 'REVISION_INVALID'
-  | 'INTERNAL';
+/**
+ * Every error code Concord emits. Stable: clients and tests match on these. A list (not only a type) so
+ * that what is kept per code, such as the CLI's hints (client/cli/hints.ts), can be checked to cover all.
+ */
+export const ERROR_CODES = [
+  'SPEC_INVALID',
+  'MESSAGE_INVALID',
+  'MESSAGE_TOO_LARGE',
+  'SIGNATURE_INVALID',
+  'NOT_A_MEMBER',
+  'UNAUTHENTICATED',
+  'WRONG_CEREMONY',
+  'WRONG_PHASE',
+  'DUPLICATE',
+  'COMMITMENT_MISMATCH',
+  'POP_INVALID',
+  'ADDRESS_REUSED',
+  'ENDPOINT_INVALID',
+  'APPROVAL_MISMATCH',
+  'ASSEMBLY_MISMATCH',
+  'CHAINSPEC_INVALID',
+  'CHAINSPEC_UNSUPPORTED',
+  'TRANSCRIPT_INVALID',
+  'ARTIFACT_INVALID',
+  'KEYSTORE_INVALID',
+  'PASSWORD_WRONG',
+  'FILE_INVALID',
+  'FILE_EXISTS',
+  'USAGE_INVALID',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'FORBIDDEN',
+  'ABORTED',
+  'CHANGE_INVALID',
+  'REVISION_MISMATCH',
+  'PROPOSAL_CLOSED',
+  'DEADLINE_PASSED',
+  'REVISION_INVALID',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The wire form of an error: what the coordinator sends and the CLI prints. */
 export interface ErrorReply {

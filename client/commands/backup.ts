@@ -15,8 +15,9 @@ import { MAX_SHARES, splitKey } from '../backup/split.js';
 import { recoverKey, type LoadedShare } from '../../shared/backup/recover.js';
 import { pathExists, readPasswordFile, readText, writeNewFile } from '../io/files.js';
 import { readPassword, type PasswordSource } from '../keys/identity.js';
-import { scryptParams } from '../keys/kdf.js';
+import { describeScrypt, scryptParams } from '../keys/kdf.js';
 import { keystoreRandomness, newPassword } from '../keys/random.js';
+import type { Output } from '../cli/output.js';
 
 /** Options of `concord backup split`. */
 export interface BackupSplitOptions {
@@ -50,7 +51,7 @@ async function refuseExisting(paths: readonly string[]): Promise<void> {
 }
 
 /** Splits the key in `--key` into share-<i>.json (and share-<i>.txt with --text) in `--out`; prints where each share is. */
-export async function backupSplit(options: BackupSplitOptions): Promise<void> {
+export async function backupSplit(options: BackupSplitOptions, output: Output): Promise<void> {
   const keystorePath = resolve(options.key);
   const folder = resolve(options.out);
   const sharePath = (index: number, extension: 'json' | 'txt'): string => join(folder, `share-${index}.${extension}`);
@@ -58,23 +59,26 @@ export async function backupSplit(options: BackupSplitOptions): Promise<void> {
   await refuseExisting(indexes.flatMap((index) => (options.text ? [sharePath(index, 'json'), sharePath(index, 'txt')] : [sharePath(index, 'json')])));
   const password: PasswordSource =
     options.passwordFile !== undefined ? { file: resolve(options.passwordFile) } : { env: options.passwordEnv ?? 'CONCORD_PASSWORD' };
-  const { address, secretKey } = await decryptKeystore(await readText(keystorePath, 'a keystore v3 JSON file'), await readPassword(password), keystorePath);
+  const keystoreJson = await readText(keystorePath, 'a keystore v3 JSON file');
+  const passwordText = await readPassword(password);
+  output.progress(`unlocking ${keystorePath} (scrypt, about a second for a standard keystore)`);
+  const { address, secretKey } = await decryptKeystore(keystoreJson, passwordText, keystorePath);
   const setIdBytes = randomBytes(SET_ID_BYTES);
   const shares = await splitKey(secretKey, options.k, options.n, setIdBytes);
   for (const share of shares) {
     await writeNewFile(sharePath(share.index, 'json'), serializeShare(share), true);
     if (options.text) await writeNewFile(sharePath(share.index, 'txt'), printShare(share), true);
   }
-  console.log(`split ${address} into ${options.n} shares (set ${toHex(setIdBytes)}): any ${options.k} restore the key, ${options.k - 1} or fewer restore nothing`);
-  for (const index of indexes) {
-    const where = options.text ? `${sharePath(index, 'json')} or its printable copy ${sharePath(index, 'txt')}` : sharePath(index, 'json');
-    console.log(`custodian ${index} gets share ${index} of ${options.n}: ${where}`);
-  }
-  console.log(`files are mode 0600; hand each custodian only its own share, then delete ${folder}`);
+  const custodians = indexes.map((index) => ({ index, json: sharePath(index, 'json'), ...(options.text ? { text: sharePath(index, 'txt') } : {}) }));
+  output.result({ address, setId: toHex(setIdBytes), k: options.k, n: options.n, folder, shares: custodians }, [
+    `split ${address} into ${options.n} shares (set ${toHex(setIdBytes)}): any ${options.k} restore the key, ${options.k - 1} or fewer restore nothing`,
+    ...custodians.map((share) => `custodian ${share.index} gets share ${share.index} of ${options.n}: ${share.text === undefined ? share.json : `${share.json} or its printable copy ${share.text}`}`),
+    `files are mode 0600; hand each custodian only its own share, then delete ${folder}`,
+  ]);
 }
 
 /** Restores a key from share files (JSON or printable text) into a new keystore; prints the address. */
-export async function backupRecover(sharePaths: readonly string[], options: BackupRecoverOptions): Promise<void> {
+export async function backupRecover(sharePaths: readonly string[], options: BackupRecoverOptions, output: Output): Promise<void> {
   const keystorePath = resolve(options.out);
   const givenPasswordPath = options.passwordFile === undefined ? undefined : resolve(options.passwordFile);
   const passwordPath = givenPasswordPath ?? `${keystorePath}.password`;
@@ -90,8 +94,13 @@ export async function backupRecover(sharePaths: readonly string[], options: Back
     password = newPassword();
     await writeNewFile(passwordPath, password, true);
   }
-  await writeNewFile(keystorePath, await encryptKeystore(secretKey, password, keystoreRandomness(), scryptParams(options.lightKdf)), true);
-  console.log(`restored ${address}`);
-  console.log(`keystore ${keystorePath}`);
-  console.log(`password ${passwordPath}${givenPasswordPath === undefined ? ' (generated, mode 0600)' : ''}`);
+  const scrypt = scryptParams(options.lightKdf);
+  output.progress(`encrypting the restored key into ${keystorePath} (${describeScrypt(scrypt)})`);
+  await writeNewFile(keystorePath, await encryptKeystore(secretKey, password, keystoreRandomness(), scrypt), true);
+  const generated = givenPasswordPath === undefined;
+  output.result({ address, keystore: keystorePath, password: passwordPath, passwordGenerated: generated }, [
+    `restored ${address}`,
+    `keystore ${keystorePath}`,
+    `password ${passwordPath}${generated ? ' (generated, mode 0600)' : ''}`,
+  ]);
 }

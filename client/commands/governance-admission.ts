@@ -43,7 +43,7 @@ export async function admissionPrepare(options: AdmissionOptions, output: Output
   if (!report.ok || report.artifact === null) throw new ConcordError('ARTIFACT_INVALID', artifactPath, 'a genesis artifact that verifies (run concord verify on it)');
   const context: PopContext = { ceremonyId: parseSpec(report.artifact.spec, 'artifact.spec').ceremonyId, specHash: report.artifact.specHash };
   const password = options.passwordFile !== undefined ? { file: resolve(options.passwordFile) } : { env: options.passwordEnv ?? 'CONCORD_PASSWORD' };
-  const identity = await unlockIdentity(resolve(options.identity), password);
+  const identity = await unlockIdentity(resolve(options.identity), password, (line) => output.progress(line));
   const endpoints = options.endpoint.map((endpoint, i) => parseWith(endpointField, endpoint, 'ENDPOINT_INVALID', `--endpoint[${i}]`));
   const bridgeCount = wholeNumber(options.bridgeValidators, '--bridge-validators');
   const folder = resolve(options.keys);

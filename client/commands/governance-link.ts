@@ -82,10 +82,10 @@ export async function readGovernance(options: ConsortiumOptions): Promise<Govern
   }
 }
 
-/** Unlocks the identity, connects as that member and replays the transcript. The caller closes `link`. */
-export async function openMemberSession(options: MemberOptions): Promise<MemberSession> {
+/** Unlocks the identity (`report` gets the progress line), connects as that member and replays the transcript. The caller closes `link`. */
+export async function openMemberSession(options: MemberOptions, report: (line: string) => void): Promise<MemberSession> {
   const password = options.passwordFile !== undefined ? { file: resolve(options.passwordFile) } : { env: options.passwordEnv ?? 'CONCORD_PASSWORD' };
-  const identity = await unlockIdentity(resolve(options.identity), password);
+  const identity = await unlockIdentity(resolve(options.identity), password, report);
   const { link, welcome } = await CoordinatorLink.connect(options.coordinator, options.ceremony, identity);
   try {
     const view = await viewOf(link, welcome, options);

@@ -157,7 +157,7 @@ export async function propose(kind: string, options: ProposeOptions, output: Out
   if (!(kind in PROPOSAL_KINDS)) throw new ConcordError('MESSAGE_INVALID', 'kind', `one of ${Object.keys(PROPOSAL_KINDS).join(', ')}`);
   const votingDeadline = parseDeadline(options.deadline, Date.now());
   const activationBlock = wholeNumber(options.activationBlock, '--activation-block');
-  const session = await openMemberSession(options);
+  const session = await openMemberSession(options, (line) => output.progress(line));
   try {
     const current = currentConsortium(session.governance);
     const me = memberOf(current, session.identity.address);

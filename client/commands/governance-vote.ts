@@ -34,7 +34,7 @@ function stepLine(step: ContractStep): string {
 /** Votes on the proposal `hash`; prints the tally after the vote. */
 export async function vote(hash: string, options: VoteOptions, output: Output): Promise<void> {
   if ((options.yes === true) === (options.no === true)) throw new ConcordError('MESSAGE_INVALID', '--yes|--no', 'exactly one of --yes or --no');
-  const session = await openMemberSession(options);
+  const session = await openMemberSession(options, (line) => output.progress(line));
   try {
     const proposalHash = hash.toLowerCase();
     const proposal = findProposal(session.governance, proposalHash);

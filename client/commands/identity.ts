@@ -3,7 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { createIdentity } from '../keys/identity.js';
-import { scryptParams } from '../keys/kdf.js';
+import { describeScrypt, scryptParams } from '../keys/kdf.js';
 import type { Output } from '../cli/output.js';
 
 export interface IdentityCreateOptions {
@@ -13,7 +13,10 @@ export interface IdentityCreateOptions {
 }
 
 export async function identityCreate(options: IdentityCreateOptions, output: Output): Promise<void> {
-  const created = await createIdentity(resolve(options.out), options.passwordFile === undefined ? undefined : resolve(options.passwordFile), scryptParams(options.lightKdf));
+  const out = resolve(options.out);
+  const scrypt = scryptParams(options.lightKdf);
+  output.progress(`making an identity key and encrypting it into ${out} (${describeScrypt(scrypt)})`);
+  const created = await createIdentity(out, options.passwordFile === undefined ? undefined : resolve(options.passwordFile), scrypt);
   output.result(created, [
     `identity ${created.address}`,
     `keystore ${created.keystorePath}`,

@@ -63,7 +63,7 @@ export async function join(options: JoinOptions, output: Output): Promise<void> 
   if (ceremonyId === undefined) throw new ConcordError('MESSAGE_INVALID', '--ceremony', 'the ceremony id (or --spec with the spec file)');
   const password: PasswordSource =
     options.passwordFile !== undefined ? { file: resolve(options.passwordFile) } : { env: options.passwordEnv ?? 'CONCORD_PASSWORD' };
-  const identity = await unlockIdentity(resolve(options.identity), password);
+  const identity = await unlockIdentity(resolve(options.identity), password, (line) => output.progress(line));
   const folder = resolve(options.out);
   const result = await participate({
     wsUrl: options.coordinator,

@@ -33,14 +33,18 @@ export async function readPasswordFile(path: string): Promise<string> {
   return password;
 }
 
-/** Creates a new file with mode 0600 (0644 if not secret); refuses to overwrite. */
+/** Creates a new file with mode 0600 (0644 if not secret); refuses to overwrite, and a path it cannot write to. */
 export async function writeNewFile(path: string, content: string | Uint8Array, secret: boolean): Promise<void> {
-  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  try {
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+  } catch {
+    throw new ConcordError('FILE_INVALID', dirname(path), 'a folder that exists or can be made, and is writable (no part of the path a file)');
+  }
   try {
     await writeFile(path, content, { flag: 'wx', mode: secret ? 0o600 : 0o644 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new ConcordError('FILE_EXISTS', path, 'a path where no file exists yet (Concord never overwrites keys)');
-    throw error;
+    throw new ConcordError('FILE_INVALID', path, 'a path where a new file can be written (a writable folder with room)');
   }
   // The process umask may have narrowed the mode; secrets must be exactly 0600.
   if (secret) await chmod(path, 0o600);

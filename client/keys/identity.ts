@@ -52,8 +52,10 @@ export async function readPassword(source: PasswordSource): Promise<string> {
   return typed;
 }
 
-/** Unlocks an identity keystore. */
-export async function unlockIdentity(keystorePath: string, password: PasswordSource): Promise<{ address: Address; secretKey: Uint8Array }> {
+/** Unlocks an identity keystore; `report` gets a progress line before the (slow) scrypt. */
+export async function unlockIdentity(keystorePath: string, password: PasswordSource, report: (line: string) => void): Promise<{ address: Address; secretKey: Uint8Array }> {
   const json = await readText(keystorePath, 'a keystore v3 JSON file');
-  return decryptKeystore(json, await readPassword(password), keystorePath);
+  const text = await readPassword(password);
+  report(`unlocking the identity ${keystorePath} (scrypt, about a second for a standard keystore)`);
+  return decryptKeystore(json, text, keystorePath);
 }

@@ -13,6 +13,11 @@ export function scryptParams(light: boolean): ScryptParams {
   return light ? LIGHT_SCRYPT : STANDARD_SCRYPT;
 }
 
+/** The cost of `params` for a progress line: `scrypt N=2^17`. */
+export function describeScrypt(params: ScryptParams): string {
+  return `scrypt N=2^${Math.log2(params.N)}`;
+}
+
 /** scrypt by Node's OpenSSL binding, on the libuv thread pool; the signature of ethers' `scrypt.register`. */
 export function nativeScrypt(password: Uint8Array, salt: Uint8Array, N: number, r: number, p: number, dkLen: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {

@@ -8,6 +8,8 @@ import { ConcordError } from '../../shared/errors.js';
 export function promptPassword(question: string): Promise<string> {
   const input = process.stdin;
   if (!input.isTTY) throw new ConcordError('FILE_INVALID', '--password-file', 'a password file or environment variable (no terminal to ask on)');
+  // Raw mode (no echo) before the question: a password typed as soon as it shows is never echoed.
+  input.setRawMode(true);
   process.stderr.write(question);
   return new Promise((resolve, reject) => {
     let typed = '';
@@ -26,7 +28,6 @@ export function promptPassword(question: string): Promise<string> {
         else typed += char;
       }
     };
-    input.setRawMode(true);
     input.resume();
     input.on('data', onData);
   });

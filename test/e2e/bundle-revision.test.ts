@@ -161,10 +161,28 @@ describe('concord bundle --revision over a real coordinator', () => {
     expect(stale.lines.join('\n')).toContain('node files: at node-0/config.toml');
   });
 
-  it('refuses a revision chain that does not verify, and writes nothing', async () => {
+  it('refuses a revision chain that does not verify, exiting 1 (verification failed) as verify does, and writes nothing', async () => {
     const made = await concord(['bundle', '--artifact', artifactPath(), '--revision', revisionPath(2), '--keys', keysOf('Acme'), '--out', out('Acme', 9)]);
-    expect(made.code).toBe(2);
+    expect(made.code).toBe(1);
     expect(made.lines.join('\n')).toContain(`REVISION_INVALID at ${revisionPath(2)}`);
+    expect(made.lines).toContain('next: do not use this revision: fetch it again (concord revision fetch) and verify the whole chain');
     expect(await readdir(join(folder, 'bundles'))).not.toContain('Acme-9');
+  });
+
+  it('exits 1 from bundle, revision fetch and verify alike when the revisions do not verify from the artifact given', async () => {
+    const artifact = JSON.parse(await readFile(artifactPath(), 'utf8')) as { validators: string[] };
+    artifact.validators[0] = '0x000000000000000000000000000000000000dEaD';
+    const tampered = join(folder, 'artifact-tampered.json');
+    await writeFile(tampered, JSON.stringify(artifact));
+    const made = await concord(['bundle', '--artifact', tampered, '--revision', revisionPath(1), revisionPath(2), '--keys', keysOf('Acme'), '--out', out('Acme', 8)]);
+    expect(made.code, made.lines.join('\n')).toBe(1);
+    expect(made.lines.join('\n')).toContain(`ARTIFACT_INVALID at ${tampered}`);
+    const fetched = await concord(['revision', 'fetch', '2', '--coordinator', coordinator.wsUrl, '--ceremony', ID, '--artifact', tampered, '--out', join(folder, 'never.json')]);
+    expect(fetched.code, fetched.lines.join('\n')).toBe(1);
+    expect(fetched.lines[0]).toMatch(/^FAILED revisions 1\.\.2 from .*: \d+ check\(s\) did not hold; nothing saved$/);
+    const checked = await concord(['verify', tampered, revisionPath(1), revisionPath(2)]);
+    expect(checked.code).toBe(1);
+    expect(await readdir(folder)).not.toContain('never.json');
+    expect(await readdir(join(folder, 'bundles'))).not.toContain('Acme-8');
   });
 });
