@@ -3,7 +3,9 @@
  * spec a person confirmed, make keys locally, commit, reveal, then recompute everything from the
  * transcript and approve only if it matches what the coordinator published; at the end fetch, verify
  * and save the artifact. A dropped connection is re-opened with backoff; every message is idempotent
- * (same content, same deterministic signature), so resending is safe.
+ * (same content, same deterministic signature), so resending is safe. Steps run one at a time for the
+ * whole session, not per connection: making keys can outlast the connection it started on, and the
+ * next connection waits for it instead of starting a second one.
  */
 import { randomBytes } from 'node:crypto';
 import { access } from 'node:fs/promises';
@@ -13,7 +15,7 @@ import { canonicalize } from '../../shared/canonical/jcs.js';
 import { hashCanonical } from '../../shared/hash/keccak.js';
 import { toHex, type Hex32 } from '../../shared/hash/hex.js';
 import { recoverTypedSigner } from '../../shared/eip712/sign.js';
-import { signDigest } from '../../shared/crypto/secp256k1.js';
+import { recoverAddress, signDigest } from '../../shared/crypto/secp256k1.js';
 import { parseSpec, hashSpec } from '../../shared/spec/parse.js';
 import type { CeremonySpec, SpecMember } from '../../shared/spec/schema.js';
 import { buildContribution, checkEndpointsToCommit, commitmentOf } from '../../shared/ceremony/contribution.js';
@@ -25,7 +27,7 @@ import type { GenesisArtifact } from '../../shared/artifact/schema.js';
 import { publicBundleOf } from '../../shared/bundle/member.js';
 import { receiptSchema, type CeremonyStatus, type Receipt } from '../../shared/protocol/messages.js';
 import { z } from 'zod';
-import { messageDigest, type MemberEntryKind, type SignedMessage } from '../../shared/transcript/entry.js';
+import { hashEntry, messageDigest, type MemberEntryKind, type SignedMessage, type TranscriptEntry } from '../../shared/transcript/entry.js';
 import type { ScryptParams } from '../../shared/keys/keystore.js';
 import { readJson, writeNewFile, writeOutputFile } from '../io/files.js';
 import { loadOrCreateKeys } from '../keys/ceremony-keys.js';
@@ -56,6 +58,11 @@ export interface Participation {
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10000];
 
+/** The ceremony messages a member sends once each, and the status flag that shows the coordinator accepted one. */
+const CEREMONY_KINDS = ['Accept', 'Commit', 'Reveal', 'Approve'] as const;
+type CeremonyKind = (typeof CEREMONY_KINDS)[number];
+const ACCEPTED_FLAG = { Accept: 'accepted', Commit: 'committed', Reveal: 'revealed', Approve: 'approved' } as const satisfies Record<CeremonyKind, string>;
+
 /** Runs the member's side of the ceremony to FINALIZED (resolves) or ABORTED (rejects). */
 export async function participate(options: ParticipateOptions): Promise<Participation> {
   const session = new MemberSession(options);
@@ -71,6 +78,10 @@ class MemberSession {
   /** Kinds this member holds a receipt for: a status pushed before the receipt may not show them yet. */
   private readonly sent = new Set<MemberEntryKind>();
   private lastWaiting = '';
+  /** The tail of the steps run so far, across connections: the next step starts when it settles. */
+  private steps: Promise<unknown> = Promise.resolve();
+  /** The person's answer, asked once: a connection that drops during the question must not ask again. */
+  private decision: Promise<boolean> | null = null;
 
   constructor(private readonly options: ParticipateOptions) {}
 
@@ -95,36 +106,49 @@ class MemberSession {
       await this.adopt(welcome.spec, welcome.specHash, welcome.coordinator);
       return await new Promise<Participation | 'disconnected'>((resolve, reject) => {
         let latest: CeremonyStatus = welcome.status;
-        let running = false;
-        const drive = async (): Promise<void> => {
-          if (running) return;
-          running = true;
-          try {
-            for (let seen: CeremonyStatus | null = null; seen !== latest; ) {
-              seen = latest;
-              const result = await this.step(link, seen);
-              if (result !== null) return resolve(result);
-              this.reportWaiting(seen);
+        let handled: CeremonyStatus | null = null;
+        let open = true;
+        let queued = false;
+        const drive = (): void => {
+          if (queued) return;
+          queued = true;
+          // A step an earlier connection started may still run (it fails at its next send); this
+          // connection's steps start after it and build on what it achieved.
+          const run = this.steps.then(async () => {
+            queued = false;
+            while (open && handled !== latest) {
+              const status = latest;
+              handled = status;
+              const result = await this.step(link, status);
+              if (result !== null) {
+                open = false;
+                return resolve(result);
+              }
+              this.reportWaiting(status);
             }
-          } catch (error) {
-            reject(error);
-          } finally {
-            running = false;
-          }
+          });
+          this.steps = run.catch(reject);
         };
         link.on('status', (status) => {
           if (status.seq >= latest.seq) latest = status;
-          void drive();
+          drive();
         });
-        link.on('close', () => resolve('disconnected'));
-        void drive();
+        link.on('close', () => {
+          open = false;
+          resolve('disconnected');
+        });
+        drive();
       });
     } finally {
       link.close();
     }
   }
 
-  /** Checks the coordinator's spec against what the member expects; loads the member's own record. */
+  /**
+   * Checks the coordinator's spec against what the member expects. The session's first connection loads
+   * the member's own record and receipts; a later one must serve the same spec, and reloads nothing (a
+   * step of an earlier connection may be writing them).
+   */
   private async adopt(specJson: unknown, claimedHash: string, coordinator: string | null): Promise<void> {
     const spec = parseSpec(specJson, 'coordinator spec');
     const specHash = hashSpec(spec);
@@ -135,6 +159,10 @@ class MemberSession {
     if (coordinator !== spec.coordinator) throw new ConcordError('SIGNATURE_INVALID', 'coordinator', `the coordinator the spec names (${spec.coordinator})`);
     const member = spec.members.find((candidate) => candidate.identity === this.options.identity.address);
     if (member === undefined) throw new ConcordError('NOT_A_MEMBER', 'identity', `the identity of a member of ${spec.ceremonyId}`);
+    if (this.spec !== null) {
+      if (specHash !== this.specHash) throw new ConcordError('SPEC_INVALID', 'coordinator spec', `the spec the coordinator served when this session began (hash ${this.specHash}); it now serves ${specHash}`);
+      return;
+    }
     this.spec = spec;
     this.specHash = specHash;
     this.member = member;
@@ -148,7 +176,6 @@ class MemberSession {
 
   /** Receipts kept by an earlier run of this member's client, so a restart appends instead of losing them. */
   private async readReceipts(): Promise<Receipt[]> {
-    if (this.receipts.length > 0) return this.receipts;
     const path = this.receiptsPath();
     const found = await access(path).then(
       () => true,
@@ -181,6 +208,8 @@ class MemberSession {
     const member = this.member as SpecMember;
     const listed = status.members.find((candidate) => candidate.identity === member.identity);
     if (listed === undefined) throw new ConcordError('NOT_A_MEMBER', 'status.members', `a status that lists ${member.identity}`);
+    const owed = CEREMONY_KINDS.filter((kind) => listed[ACCEPTED_FLAG[kind]] && !this.sent.has(kind));
+    if (owed.length > 0) await this.collectReceipts(link, owed);
     const me = {
       accepted: listed.accepted || this.sent.has('Accept'),
       committed: listed.committed || this.sent.has('Commit'),
@@ -194,7 +223,8 @@ class MemberSession {
       case 'OPEN':
       case 'ACCEPT':
         if (!me.accepted) {
-          if (!(await this.options.confirm(spec, this.specHash))) {
+          this.decision ??= this.options.confirm(spec, this.specHash);
+          if (!(await this.decision)) {
             await this.send(link, { kind: 'Reject', payload: { ...base, reason: `${member.name} did not accept the spec` } });
             throw new ConcordError('ABORTED', 'spec', 'a spec you accept; you declined it, so the ceremony is aborted');
           }
@@ -236,7 +266,11 @@ class MemberSession {
     this.options.report(`waiting in ${status.phase} for ${others.length} of ${spec.members.length}: ${names.join(', ')}${deadline}`);
   }
 
-  /** Makes (or loads) the member's keys and the contribution with its salt, and records both before committing. */
+  /**
+   * Makes (or loads) the member's keys and the contribution with its salt, and records both before
+   * committing. Runs once per session (steps never overlap); a record the session began with is the
+   * contribution, and no key is made or loaded.
+   */
   private async prepareContribution(): Promise<MemberState> {
     if (this.record !== null) return this.record;
     const spec = this.spec as CeremonySpec;
@@ -296,7 +330,10 @@ class MemberSession {
   private async finish(): Promise<Participation> {
     const spec = this.spec as CeremonySpec;
     const url = `${this.options.wsUrl.replace(/^ws/, 'http').replace(/\/ws$/, '')}/api/ceremonies/${spec.ceremonyId}/artifact`;
-    const response = await fetch(url);
+    // Unreachable (a coordinator restarting as the ceremony ends) is a dropped connection: retried.
+    const response = await fetch(url).catch(() => {
+      throw new ConcordError('NOT_FOUND', 'coordinator', `a reachable coordinator serving ${url}`);
+    });
     if (!response.ok) throw new ConcordError('NOT_FOUND', url, `the artifact of the finalized ceremony (HTTP ${response.status})`);
     const text = await response.text();
     const artifact = await parseVerifiedArtifact(text, url);
@@ -311,18 +348,55 @@ class MemberSession {
     return { artifactPath, artifact };
   }
 
-  /** Signs and submits one message; checks and keeps the coordinator's receipt. */
+  /**
+   * Receipts for messages of `kinds` the coordinator shows as accepted but this member holds no receipt
+   * for (a coordinator that stopped between storing a message and answering, or a client stopped before
+   * saving the answer): the transcript entry carrying the member's own signature is submitted again,
+   * and the coordinator answers a resend with the receipt it signed the first time.
+   */
+  private async collectReceipts(link: CoordinatorLink, kinds: readonly CeremonyKind[]): Promise<void> {
+    const me = this.options.identity.address;
+    const entries = await link.transcript(0);
+    for (const kind of kinds) {
+      const entry = entries.find((candidate): candidate is Extract<TranscriptEntry, { kind: CeremonyKind }> => candidate.member === me && candidate.kind === kind);
+      if (entry === undefined) throw new ConcordError('TRANSCRIPT_INVALID', 'transcript', `the ${kind} entry of ${me}, which the coordinator's status says it accepted`);
+      if (recoverAddress(messageDigest(entry), entry.signature, `transcript[${entry.seq}].signature`) !== me) {
+        throw new ConcordError('SIGNATURE_INVALID', `transcript[${entry.seq}].signature`, `the signature of ${me} on the ${kind} entry attributed to this member`);
+      }
+      const held = this.receipts.some((receipt) => receipt.seq === entry.seq && receipt.entryHash === hashEntry(entry));
+      if (held) this.sent.add(kind);
+      else await this.submit(link, entry, entry.signature);
+    }
+  }
+
+  /** Signs and submits one message. */
   private async send(link: CoordinatorLink, message: SignedMessage & { kind: MemberEntryKind }): Promise<void> {
-    const signature = signDigest(messageDigest(message), this.options.identity.secretKey);
+    await this.submit(link, message, signDigest(messageDigest(message), this.options.identity.secretKey));
+  }
+
+  /**
+   * Submits a signed message; keeps the coordinator's receipt once it is checked to be the coordinator's
+   * signature over the hash of the transcript entry that carries exactly this message.
+   */
+  private async submit(link: CoordinatorLink, message: SignedMessage & { kind: MemberEntryKind }, signature: string): Promise<void> {
     const receipt = await link.submit(message.kind, message.payload, signature);
     const spec = this.spec as CeremonySpec;
     const signer = recoverTypedSigner('Receipt', { ceremonyId: receipt.ceremonyId, seq: receipt.seq, entryHash: receipt.entryHash }, receipt.signature, 'receipt.signature');
     if (signer !== spec.coordinator || receipt.ceremonyId !== spec.ceremonyId) {
       throw new ConcordError('SIGNATURE_INVALID', 'receipt.signature', `a receipt signed by the coordinator ${spec.coordinator}`);
     }
+    const [entry] = await link.transcript(receipt.seq);
+    if (entry === undefined || !carries(entry, this.options.identity.address, message, signature) || hashEntry(entry) !== receipt.entryHash) {
+      throw new ConcordError('SIGNATURE_INVALID', 'receipt.entryHash', `a receipt for transcript entry #${receipt.seq} as the coordinator serves it, the entry carrying this member's signed ${message.kind}`);
+    }
     this.sent.add(message.kind);
-    this.receipts.push(receipt);
+    this.receipts = [...this.receipts, receipt].sort((a, b) => a.seq - b.seq);
     await writeOutputFile(this.receiptsPath(), `${JSON.stringify(this.receipts, null, 2)}\n`);
     this.options.report(`${message.kind} accepted as transcript entry #${receipt.seq}`);
   }
+}
+
+/** Whether `entry` is `member`'s `message` with `signature`, as sent. */
+function carries(entry: TranscriptEntry, member: string, message: SignedMessage, signature: string): boolean {
+  return entry.member === member && entry.kind === message.kind && entry.signature === signature && canonicalize(entry.payload) === canonicalize(message.payload);
 }

@@ -1,9 +1,11 @@
 /**
  * A test member taking part through the real client session (`participate`), over real websockets,
- * with light keystores and the spec accepted as a person with `--yes` would.
+ * with light keystores (unless a test asks for others) and the spec accepted as a person with `--yes`
+ * would.
  */
 import { participate, type Participation } from '../../client/ceremony/participate.js';
 import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
+import type { ScryptParams } from '../../shared/keys/keystore.js';
 import type { TestCeremony, TestMember } from './ceremony.js';
 
 export interface TestJoin {
@@ -15,10 +17,12 @@ export interface TestJoin {
   endpoints: readonly string[];
   /** Progress lines; dropped if absent. */
   report?: (line: string) => void;
+  /** The keystores' scrypt cost; light if absent. */
+  scrypt?: ScryptParams;
 }
 
 /** Runs `member`'s side of the ceremony to its end. */
-export function joinAs({ wsUrl, ceremony, member, folder, endpoints, report }: TestJoin): Promise<Participation> {
+export function joinAs({ wsUrl, ceremony, member, folder, endpoints, report, scrypt }: TestJoin): Promise<Participation> {
   return participate({
     wsUrl,
     ceremonyId: ceremony.spec.ceremonyId,
@@ -27,7 +31,7 @@ export function joinAs({ wsUrl, ceremony, member, folder, endpoints, report }: T
     endpoints,
     expectedSpecHash: ceremony.specHash,
     confirm: async () => true,
-    scrypt: LIGHT_SCRYPT,
+    scrypt: scrypt ?? LIGHT_SCRYPT,
     report: report ?? ((): void => undefined),
   });
 }

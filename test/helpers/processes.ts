@@ -1,10 +1,19 @@
 /**
  * Real processes for tests: the `concord` CLI and the coordinator started with node + tsx, their output
- * collected, and a wait for a line or the exit.
+ * collected, and a wait for a line or the exit; a coordinator child process on a fixed port, so a test
+ * can SIGKILL it and start it again on the same database and port.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { canonicalize } from '../../shared/canonical/jcs.js';
+import { encryptKeystore } from '../../shared/keys/keystore.js';
+import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
+import { keystoreRandomness } from '../../client/keys/random.js';
+import type { TestCeremony } from './ceremony.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -60,4 +69,38 @@ export function startScript(script: string, args: readonly string[], env: NodeJS
       });
     },
   };
+}
+
+/** A port free on 127.0.0.1 right now, for a coordinator that must come back on the same port after a kill. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** What `server/bin.ts` is started with: the spec file and the coordinator's keystore and password file. */
+export interface CoordinatorFiles {
+  specPath: string;
+  keyPath: string;
+  passwordPath: string;
+}
+
+/** Writes `ceremony`'s spec and its coordinator key (a light keystore) into `folder`. */
+export async function writeCoordinatorFiles(ceremony: TestCeremony, folder: string): Promise<CoordinatorFiles> {
+  const specPath = join(folder, 'spec.json');
+  await writeFile(specPath, canonicalize(ceremony.spec));
+  const keyPath = join(folder, 'coordinator.json');
+  const passwordPath = join(folder, 'coordinator.password');
+  await writeFile(passwordPath, 'coordinator password');
+  await writeFile(keyPath, await encryptKeystore(ceremony.coordinator.secretKey, 'coordinator password', keystoreRandomness(), LIGHT_SCRYPT));
+  return { specPath, keyPath, passwordPath };
+}
+
+/** A coordinator child process on `db` and `port`, resolved once it listens. */
+export async function startCoordinatorProcess(files: CoordinatorFiles, db: string, port: number): Promise<Running> {
+  const run = startScript('server/bin.ts', ['--spec', files.specPath, '--key', files.keyPath, '--password-file', files.passwordPath, '--db', db, '--listen', `127.0.0.1:${port}`]);
+  await run.waitForLine(/^listening on /);
+  return run;
 }

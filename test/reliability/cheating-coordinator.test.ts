@@ -12,11 +12,12 @@
  * Whatever the victim could be made to approve, the artifact a cheater would then publish does not
  * verify: the last part builds those artifacts, with real member signatures over what each member was
  * shown, sealed by the real coordinator key.
+ *
+ * It may also lie about what it accepted from the victim: a receipt that is not for the victim's
+ * message, or a status that credits the victim with an entry it did not sign; the victim refuses.
  */
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import WebSocket, { WebSocketServer } from 'ws';
 import { z } from 'zod';
 import { startCoordinator } from '../../server/coordinator.js';
 import { ConcordError } from '../../shared/errors.js';
@@ -28,39 +29,24 @@ import { verifyArtifact, type VerifyFailure } from '../../shared/artifact/verify
 import { transcriptEntrySchema, type Payload, type TranscriptEntry } from '../../shared/transcript/entry.js';
 import { CeremonyRun, makeCeremony, makeKey, makeEntry, popBy, randomHash, type TestCeremony, type TestMember } from '../helpers/ceremony.js';
 import { tempFolder } from '../helpers/temp.js';
+import { startProxy, type Doctor, type Frame } from '../helpers/proxy.js';
+import { connectMember } from '../helpers/ws-client.js';
+import { frameFor } from '../helpers/scripted-members.js';
+import { pathExists } from '../../client/io/files.js';
 import { joinAs } from '../helpers/participants.js';
 import { expectRejects } from '../helpers/errors.js';
 import { headOf, indexesOf, rechain, throughLastReveal, withEditedContribution } from '../helpers/rechain.js';
 
-type Frame = { type: string; entries?: unknown[]; status?: Record<string, unknown> };
-type Doctor = (frame: Frame) => Frame;
 type RevealEntry = Extract<TranscriptEntry, { kind: 'Reveal' }>;
-
 const entriesSchema = z.array(transcriptEntrySchema);
 
-/** A proxy that forwards everything, passing each coordinator→client frame through `doctor`. */
-async function startCheatingProxy(upstreamUrl: string, doctor: Doctor): Promise<{ url: string; close: () => Promise<void> }> {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
-  wss.on('connection', (client) => {
-    const upstream = new WebSocket(upstreamUrl);
-    const queued: WebSocket.RawData[] = [];
-    upstream.on('open', () => queued.splice(0).forEach((data) => upstream.send(data.toString())));
-    client.on('message', (data) => (upstream.readyState === upstream.OPEN ? upstream.send(data.toString()) : queued.push(data)));
-    upstream.on('message', (data) => client.send(JSON.stringify(doctor(JSON.parse(data.toString()) as Frame))));
-    client.on('close', () => upstream.close());
-    upstream.on('close', () => client.close());
-  });
-  return {
-    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`,
-    close: () => new Promise((resolve) => wss.close(() => resolve())),
-  };
-}
-
-/** A doctor that rewrites every transcript frame with `change`, and keeps what it showed in `shown`. */
+/**
+ * A doctor that rewrites every whole transcript the victim reads (not the single entry it reads back to
+ * check a receipt) with `change`, and keeps what it showed in `shown`.
+ */
 function transcriptDoctor(change: (entries: TranscriptEntry[]) => TranscriptEntry[], shown: TranscriptEntry[][]): Doctor {
   return (frame) => {
-    if (frame.type !== 'transcript' || frame.entries === undefined) return frame;
+    if (frame.type !== 'transcript' || frame.entries?.[0]?.seq !== 0) return frame;
     const doctored = change(entriesSchema.parse(frame.entries));
     shown.push(doctored);
     return { ...frame, entries: doctored };
@@ -182,7 +168,7 @@ describe('a coordinator that shows one member something else', () => {
     const folder = await tempFolder('cheat');
     const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
     const shown: TranscriptEntry[][] = [];
-    const proxy = await startCheatingProxy(coordinator.wsUrl, cheat.doctor(ceremony, shown));
+    const proxy = await startProxy(coordinator.wsUrl, cheat.doctor(ceremony, shown));
     const outcomes = await Promise.allSettled(
       ceremony.members.map((member, i) =>
         joinAs({ wsUrl: member.name === 'Victim' ? proxy.url : coordinator.wsUrl, ceremony, member, folder: join(folder, member.name), endpoints: [`127.0.0.1:${33000 + i}`] }),
@@ -316,5 +302,77 @@ describe('the artifact a cheating coordinator would publish', () => {
       path: `transcript[${transcript.length - 1}].signature`,
       expected: `SIGNATURE_INVALID: an EIP-712 Approve signature by ${victim.identity.address}`,
     });
+  });
+});
+
+/** Shows `victim` as having accepted the spec in the status a frame carries (welcome or status). */
+const claimingSent =
+  (victim: string) =>
+  (frame: Frame): Frame => {
+    if (frame.status === undefined) return frame;
+    const members = (frame.status.members as Record<string, unknown>[]).map((member) => (member.identity === victim ? { ...member, accepted: true } : member));
+    return { ...frame, status: { ...frame.status, members } };
+  };
+
+describe('a coordinator that misreports what it accepted from a member', () => {
+  /** Runs only the victim's client, through `doctor`, after `before` (other members' messages); resolves with its error. */
+  async function victimError(ceremonyId: string, before: (wsUrl: string, ceremony: TestCeremony) => Promise<void>, doctor: (ceremony: TestCeremony, victim: string) => Doctor): Promise<{ error: ConcordError; folder: string }> {
+    const ceremony = makeCeremony({ ceremonyId, layout: ['Other', 'Victim'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 0 })) });
+    const victim = ceremony.members[1] as TestMember;
+    const folder = await tempFolder(ceremonyId);
+    const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
+    const proxy = await startProxy(coordinator.wsUrl, doctor(ceremony, victim.identity.address));
+    try {
+      await before(coordinator.wsUrl, ceremony);
+      const outcome = await joinAs({ wsUrl: proxy.url, ceremony, member: victim, folder: join(folder, 'Victim'), endpoints: ['127.0.0.1:33100'] }).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(outcome).toBeInstanceOf(ConcordError);
+      return { error: outcome as ConcordError, folder: join(folder, 'Victim') };
+    } finally {
+      await proxy.close();
+      await coordinator.close();
+    }
+  }
+
+  const nothingBefore = async (): Promise<void> => undefined;
+
+  type ReceiptValues = { ceremonyId: string; seq: number; entryHash: string };
+  it.each<[string, (receipt: ReceiptValues) => ReceiptValues]>([
+    ['the hash of no entry', (receipt) => ({ ...receipt, entryHash: randomHash() })],
+    ['the seq of another entry', (receipt) => ({ ...receipt, seq: receipt.seq + 1 })],
+  ])('signs a receipt with %s: the member refuses it and keeps no receipt', async (_name, change) => {
+    const { error, folder } = await victimError('bad-receipt', nothingBefore, (ceremony) => (frame) => {
+      if (frame.type !== 'receipt' || frame.receipt === undefined) return frame;
+      const { ceremonyId, seq, entryHash } = change(frame.receipt as ReceiptValues);
+      const values = { ceremonyId, seq, entryHash };
+      return { ...frame, receipt: { ...values, signature: signTyped('Receipt', values, ceremony.coordinator.secretKey) } };
+    });
+    expect(error.code).toBe('SIGNATURE_INVALID');
+    expect(error.path).toBe('receipt.entryHash');
+    expect(await pathExists(join(folder, 'receipts.json'))).toBe(false);
+  });
+
+  it('says the member’s message was accepted while its transcript holds none: the member says so', async () => {
+    const { error } = await victimError('claimed-accept', nothingBefore, (_ceremony, victim) => claimingSent(victim));
+    expect(error.code).toBe('TRANSCRIPT_INVALID');
+    expect(error.expected).toMatch(/^the Accept entry of 0x[0-9a-fA-F]{40}, which the coordinator's status says it accepted$/);
+  });
+
+  it('attributes to the member an entry another member signed: the member refuses it', async () => {
+    const otherAccepts = async (wsUrl: string, ceremony: TestCeremony): Promise<void> => {
+      const other = ceremony.members[0] as TestMember;
+      const client = await connectMember(wsUrl, ceremony.spec.ceremonyId, other.identity);
+      expect((await client.send(await frameFor(ceremony, other, 'Accept', client))).type).toBe('receipt');
+      client.close();
+    };
+    const { error } = await victimError('forged-accept', otherAccepts, (ceremony, victim) => (frame) => {
+      if (frame.type !== 'transcript' || frame.entries === undefined) return claimingSent(victim)(frame);
+      const other = (ceremony.members[0] as TestMember).identity.address;
+      return { ...frame, entries: frame.entries.map((entry) => (entry.member === other ? { ...entry, member: victim } : entry)) };
+    });
+    expect(error.code).toBe('SIGNATURE_INVALID');
+    expect(error.path).toBe('transcript[0].signature');
   });
 });

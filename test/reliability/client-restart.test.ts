@@ -1,9 +1,10 @@
 /**
  * Client resume: a member's `concord join` process is SIGKILLed right after its Commit was accepted
  * and started again on the same folder. It re-authenticates, learns where the ceremony is, reveals
- * exactly what it committed to (its own record), makes no new keys, and the ceremony completes.
+ * exactly what it committed to (its own record), makes no new keys, and the ceremony completes. A
+ * folder whose record is of another ceremony or spec is refused.
  */
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startCoordinator } from '../../server/coordinator.js';
@@ -15,6 +16,8 @@ import { makeCeremony } from '../helpers/ceremony.js';
 import { startScript } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
 import { joinAs } from '../helpers/participants.js';
+import { expectRejects } from '../helpers/errors.js';
+import { MEMBER_STATE_FORMAT } from '../../shared/ceremony/member-state.js';
 
 async function snapshot(folder: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {};
@@ -58,5 +61,31 @@ describe('a member client killed mid-ceremony and restarted', () => {
     expect(status.phase).toBe('FINALIZED');
     expect(JSON.parse(await readFile(join(memberFolder, 'receipts.json'), 'utf8'))).toHaveLength(4);
     expect((await verifyArtifact(JSON.parse(await readFile(join(memberFolder, 'artifact.json'), 'utf8')))).ok).toBe(true);
+  });
+});
+
+describe('a member folder that holds the record of another ceremony', () => {
+  it.each([
+    ['another ceremony', { ceremonyId: 'an-earlier-one' }],
+    ['another spec of the same ceremony', { specHash: `0x${'ab'.repeat(32)}` }],
+  ])('is refused before anything is sent or any key is made (%s)', async (_name, other) => {
+    const ceremony = makeCeremony({ ceremonyId: 'fresh', layout: ['Solo', 'Other'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 0 })) });
+    const [member] = ceremony.members;
+    if (member === undefined) throw new Error('a member expected');
+    const folder = await tempFolder('foreign-record');
+    const memberFolder = join(folder, 'Solo');
+    const recordPath = join(memberFolder, 'ceremony.json');
+    const record = { format: MEMBER_STATE_FORMAT, ceremonyId: 'fresh', specHash: ceremony.specHash, member: member.identity.address, salt: member.salt, contribution: member.contribution, ...other };
+    await mkdir(memberFolder);
+    await writeFile(recordPath, JSON.stringify(record));
+    const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
+    try {
+      const error = await expectRejects(joinAs({ wsUrl: coordinator.wsUrl, ceremony, member, folder: memberFolder, endpoints: ['127.0.0.1:34100'] }), 'FILE_INVALID', recordPath);
+      expect(error.expected).toBe(`the record of ceremony fresh with spec ${ceremony.specHash}; use another folder for another ceremony`);
+      expect(coordinator.ceremony('fresh').transcript(0)).toEqual([]);
+      expect(await readdir(memberFolder)).toEqual(['ceremony.json']);
+    } finally {
+      await coordinator.close();
+    }
   });
 });

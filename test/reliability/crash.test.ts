@@ -4,44 +4,20 @@
  * the ceremony completes, no accepted message is lost, and the artifact is byte-identical to an
  * uninterrupted run with the same inputs.
  */
-import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { encryptKeystore } from '../../shared/keys/keystore.js';
-import { canonicalize } from '../../shared/canonical/jcs.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import { hashEntry, type TranscriptEntry } from '../../shared/transcript/entry.js';
-import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
-import { keystoreRandomness } from '../../client/keys/random.js';
 import { makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
-import { startScript, type Running } from '../helpers/processes.js';
+import { freePort, startCoordinatorProcess, writeCoordinatorFiles, type CoordinatorFiles } from '../helpers/processes.js';
 import { connectAll, frameFor, STEPS, type Step } from '../helpers/scripted-members.js';
 import type { RawClient } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
 import { joinAs } from '../helpers/participants.js';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-interface Setup {
+interface Setup extends CoordinatorFiles {
   ceremony: TestCeremony;
   folder: string;
-  specPath: string;
-  keyPath: string;
-  passwordPath: string;
-}
-
-/** A coordinator child process on `db` and `port`, resolved once it listens. */
-async function startCoordinatorProcess(setup: Setup, db: string, port: number): Promise<Running> {
-  const run = startScript('server/bin.ts', ['--spec', setup.specPath, '--key', setup.keyPath, '--password-file', setup.passwordPath, '--db', db, '--listen', `127.0.0.1:${port}`]);
-  await run.waitForLine(/^listening on /);
-  return run;
 }
 
 async function artifactText(port: number, ceremonyId: string): Promise<string> {
@@ -91,13 +67,7 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
   beforeAll(async () => {
     const ceremony = makeCeremony({ ceremonyId: 'crash' });
     const folder = await tempFolder('crash');
-    const specPath = join(folder, 'spec.json');
-    await writeFile(specPath, canonicalize(ceremony.spec));
-    const keyPath = join(folder, 'coordinator.json');
-    const passwordPath = join(folder, 'coordinator.password');
-    await writeFile(passwordPath, 'coordinator password');
-    await writeFile(keyPath, await encryptKeystore(ceremony.coordinator.secretKey, 'coordinator password', keystoreRandomness(), LIGHT_SCRYPT));
-    setup = { ceremony, folder, specPath, keyPath, passwordPath };
+    setup = { ceremony, folder, ...(await writeCoordinatorFiles(ceremony, folder)) };
     reference = await runWithKills(setup, 'reference', new Set());
   });
 
