@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { identityCreate, type IdentityCreateOptions } from './commands/identity.js';
 import { join, type JoinOptions } from './commands/join.js';
+import { MIN_SUPPLIED_PASSWORD } from './keys/ceremony-keys.js';
 import { status, type StatusOptions } from './commands/status.js';
 import { makeOutput, reportError, type Output } from './cli/output.js';
 import { refuseBadUsage } from './cli/usage.js';
@@ -60,6 +61,18 @@ program
   .option('--endpoint <host:port>', 'p2p endpoint of one of your authority nodes (repeat, in node order) unless the spec fixes them', collect, [])
   .option('--yes', 'accept the spec without asking', false)
   .addOption(lightKdf)
+  .addHelpText(
+    'after',
+    [
+      '',
+      'Ceremony key passwords: every key in <out>/keys/ gets its own password file beside',
+      'it, mode 0600, generated (24 random bytes in base64, as parity-deploy does) unless',
+      'you supply it: before joining, write your password on the first line of',
+      '<out>/keys/<role>-<i>.password (role authority, node or bridge; i from 0) with',
+      `mode 0600 and at least ${MIN_SUPPLIED_PASSWORD} characters. A supplied file with another mode or a`,
+      'shorter password is refused before any key is made.',
+    ].join('\n'),
+  )
   .action((options: JoinOptions) => join(options, output()));
 
 program
