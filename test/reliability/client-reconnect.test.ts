@@ -19,29 +19,61 @@ import type { Contribution } from '../../shared/ceremony/contribution.js';
 import type { Receipt } from '../../shared/protocol/messages.js';
 import { keyPaths } from '../../client/keys/ceremony-keys.js';
 import { makeCeremony, type TestCeremony, type TestMember } from '../helpers/ceremony.js';
-import { freePort, startCoordinatorProcess, writeCoordinatorFiles, type Running } from '../helpers/processes.js';
+import { cleanUpProcesses, coordinatorAddress, startCoordinatorProcess, writeCoordinatorFiles, type Running } from '../helpers/processes.js';
 import { startProxy } from '../helpers/proxy.js';
 import { tempFolder } from '../helpers/temp.js';
 import { joinAs } from '../helpers/participants.js';
 
+cleanUpProcesses();
+
+/** This file's coordinators listen on a loopback address of their own (see coordinatorAddress). */
+const LOOPBACK_OCTET = 22;
+/**
+ * Coordinator processes started and restarted, standard-cost scrypt, and clients that back off up to
+ * 10 s between attempts: several times the default timeout's worth of margin on a loaded CI machine.
+ */
+const PROCESS_TEST_MS = 150_000;
+
+interface RestartableCoordinator {
+  wsUrl: string;
+  kill(): void;
+  /** Rejects as soon as a restart after kill() fails, so a test can race its clients with it. */
+  failed: Promise<never>;
+  stop(): Promise<void>;
+}
+
 /** A coordinator child process that a test can kill and start again on the same database and port. */
-async function restartableCoordinator(ceremony: TestCeremony, folder: string): Promise<{ wsUrl: string; kill(): void; restarted(): Promise<void>; stop(): Promise<void> }> {
+async function restartableCoordinator(ceremony: TestCeremony, folder: string): Promise<RestartableCoordinator> {
   const files = await writeCoordinatorFiles(ceremony, folder);
   const db = join(folder, 'c.sqlite');
-  const port = await freePort();
-  let current: Running = await startCoordinatorProcess(files, db, port);
+  const address = await coordinatorAddress(LOOPBACK_OCTET);
+  let current: Running = await startCoordinatorProcess(files, db, address);
   let restart: Promise<void> = Promise.resolve();
+  let restarting = false;
+  let fail!: (error: unknown) => void;
+  const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined); // reported by whoever races it, or by stop()
   return {
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    wsUrl: address.wsUrl,
     kill() {
-      const killed = current;
-      killed.child.kill('SIGKILL');
-      restart = killed.exited.then(async (signal) => {
-        expect(signal).toBe('SIGKILL');
-        current = await startCoordinatorProcess(files, db, port);
-      });
+      const kill = async (): Promise<void> => {
+        const killed = current;
+        killed.child.kill('SIGKILL');
+        expect(await killed.exited).toBe('SIGKILL');
+        current = await startCoordinatorProcess(files, db, address);
+      };
+      // Killed now if it runs; if a restart is still under way, the restarted one is killed once it listens.
+      restart = restarting ? restart.then(kill) : kill();
+      restarting = true;
+      const settled = restart;
+      settled.then(
+        () => {
+          if (restart === settled) restarting = false;
+        },
+        fail,
+      );
     },
-    restarted: () => restart,
+    failed,
     async stop() {
       await restart;
       current.child.kill('SIGTERM');
@@ -97,7 +129,7 @@ describe('a coordinator killed with SIGKILL while a member client is connected',
           },
         }),
       ]);
-      const [steadyResult, slowResult] = await runs;
+      const [steadyResult, slowResult] = await Promise.race([runs, coordinator.failed]);
       expect(killed).toBe(true);
       expect(slowResult.artifact.genesisHash).toBe(steadyResult.artifact.genesisHash);
       expect((await verifyArtifact(slowResult.artifact)).ok).toBe(true);
@@ -130,7 +162,7 @@ describe('a coordinator killed with SIGKILL while a member client is connected',
     } finally {
       await coordinator.stop();
     }
-  });
+  }, PROCESS_TEST_MS);
 
   it('after it accepted a message and before the member got the receipt: on resume the client obtains that receipt', async () => {
     const ceremony = makeCeremony({ ceremonyId: 'lost-receipt', layout: ['Steady', 'Victim'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 1 })) });
@@ -154,9 +186,12 @@ describe('a coordinator killed with SIGKILL while a member client is connected',
     const victimFolder = join(folder, 'Victim');
     const lines: string[] = [];
     try {
-      const [steadyResult, victimResult] = await Promise.all([
-        joinAs({ wsUrl: coordinator.wsUrl, ceremony, member: steady, folder: join(folder, 'Steady'), endpoints: ['127.0.0.1:36010'] }),
-        joinAs({ wsUrl: proxy.url, ceremony, member: victim, folder: victimFolder, endpoints: ['127.0.0.1:36011'], report: (line) => lines.push(line) }),
+      const [steadyResult, victimResult] = await Promise.race([
+        Promise.all([
+          joinAs({ wsUrl: coordinator.wsUrl, ceremony, member: steady, folder: join(folder, 'Steady'), endpoints: ['127.0.0.1:36010'] }),
+          joinAs({ wsUrl: proxy.url, ceremony, member: victim, folder: victimFolder, endpoints: ['127.0.0.1:36011'], report: (line) => lines.push(line) }),
+        ]),
+        coordinator.failed,
       ]);
       expect([...lost.keys()].sort()).toEqual(['Approve', 'Commit']);
       expect(victimResult.artifact.genesisHash).toBe(steadyResult.artifact.genesisHash);
@@ -178,5 +213,5 @@ describe('a coordinator killed with SIGKILL while a member client is connected',
       await proxy.close();
       await coordinator.stop();
     }
-  });
+  }, PROCESS_TEST_MS);
 });

@@ -9,25 +9,32 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
 import { hashEntry, type TranscriptEntry } from '../../shared/transcript/entry.js';
 import { makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
-import { freePort, startCoordinatorProcess, writeCoordinatorFiles, type CoordinatorFiles } from '../helpers/processes.js';
+import { cleanUpProcesses, coordinatorAddress, startCoordinatorProcess, writeCoordinatorFiles, type CoordinatorAddress, type CoordinatorFiles } from '../helpers/processes.js';
 import { connectAll, frameFor, STEPS, type Step } from '../helpers/scripted-members.js';
 import type { RawClient } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
 import { joinAs } from '../helpers/participants.js';
+
+cleanUpProcesses();
+
+/** This file's coordinators listen on a loopback address of their own (see coordinatorAddress). */
+const LOOPBACK_OCTET = 21;
+/** Each test starts coordinator processes (a few seconds each on a loaded CI machine) and restarts them. */
+const PROCESS_TEST_MS = 120_000;
 
 interface Setup extends CoordinatorFiles {
   ceremony: TestCeremony;
   folder: string;
 }
 
-async function artifactText(port: number, ceremonyId: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${port}/api/ceremonies/${ceremonyId}/artifact`);
+async function artifactText(address: CoordinatorAddress, ceremonyId: string): Promise<string> {
+  const response = await fetch(`${address.httpUrl}/api/ceremonies/${ceremonyId}/artifact`);
   expect(response.status).toBe(200);
   return response.text();
 }
 
-async function transcript(port: number, ceremonyId: string): Promise<{ seq: number; signature: string }[]> {
-  return (await (await fetch(`http://127.0.0.1:${port}/api/ceremonies/${ceremonyId}/transcript`)).json()) as { seq: number; signature: string }[];
+async function transcript(address: CoordinatorAddress, ceremonyId: string): Promise<{ seq: number; signature: string }[]> {
+  return (await (await fetch(`${address.httpUrl}/api/ceremonies/${ceremonyId}/transcript`)).json()) as { seq: number; signature: string }[];
 }
 
 /**
@@ -36,9 +43,9 @@ async function transcript(port: number, ceremonyId: string): Promise<{ seq: numb
  */
 async function runWithKills(setup: Setup, name: string, killAfter: ReadonlySet<Step>): Promise<string> {
   const db = join(setup.folder, `${name}.sqlite`);
-  const port = await freePort();
-  let coordinator = await startCoordinatorProcess(setup, db, port);
-  let clients: RawClient[] = await connectAll(`ws://127.0.0.1:${port}/ws`, setup.ceremony);
+  const address = await coordinatorAddress(LOOPBACK_OCTET);
+  let coordinator = await startCoordinatorProcess(setup, db, address);
+  let clients: RawClient[] = await connectAll(address.wsUrl, setup.ceremony);
   for (const step of STEPS) {
     for (const [i, member] of setup.ceremony.members.entries()) {
       const client = clients[i] as RawClient;
@@ -46,15 +53,16 @@ async function runWithKills(setup: Setup, name: string, killAfter: ReadonlySet<S
       expect(reply.type, JSON.stringify(reply)).toBe('receipt');
     }
     if (killAfter.has(step)) {
-      const before = await transcript(port, setup.ceremony.spec.ceremonyId);
+      const before = await transcript(address, setup.ceremony.spec.ceremonyId);
       coordinator.child.kill('SIGKILL');
       expect(await coordinator.exited).toBe('SIGKILL');
-      coordinator = await startCoordinatorProcess(setup, db, port);
-      expect(await transcript(port, setup.ceremony.spec.ceremonyId)).toEqual(before);
-      clients = await connectAll(`ws://127.0.0.1:${port}/ws`, setup.ceremony);
+      coordinator = await startCoordinatorProcess(setup, db, address);
+      expect(await transcript(address, setup.ceremony.spec.ceremonyId)).toEqual(before);
+      clients = await connectAll(address.wsUrl, setup.ceremony);
     }
   }
-  const text = await artifactText(port, setup.ceremony.spec.ceremonyId);
+  const text = await artifactText(address, setup.ceremony.spec.ceremonyId);
+  for (const client of clients) client.close();
   coordinator.child.kill('SIGTERM');
   await coordinator.exited;
   return text;
@@ -69,7 +77,7 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
     const folder = await tempFolder('crash');
     setup = { ceremony, folder, ...(await writeCoordinatorFiles(ceremony, folder)) };
     reference = await runWithKills(setup, 'reference', new Set());
-  });
+  }, PROCESS_TEST_MS);
 
   it('produces a verifying artifact without interruption', async () => {
     expect((await verifyArtifact(JSON.parse(reference))).ok).toBe(true);
@@ -77,14 +85,14 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
 
   it('completes with the same artifact bytes when killed after every phase', async () => {
     expect(await runWithKills(setup, 'killed', new Set<Step>(['Accept', 'Commit', 'Reveal']))).toBe(reference);
-  });
+  }, PROCESS_TEST_MS);
 
   it('loses no acknowledged message when killed in the middle of a burst, and then completes', async () => {
     const db = join(setup.folder, 'burst.sqlite');
-    const port = await freePort();
+    const address = await coordinatorAddress(LOOPBACK_OCTET);
     const { ceremony } = setup;
-    let coordinator = await startCoordinatorProcess(setup, db, port);
-    let clients = await connectAll(`ws://127.0.0.1:${port}/ws`, ceremony);
+    let coordinator = await startCoordinatorProcess(setup, db, address);
+    let clients = await connectAll(address.wsUrl, ceremony);
     for (const [i, member] of ceremony.members.entries()) await (clients[i] as RawClient).send(await frameFor(ceremony, member, 'Accept', clients[i] as RawClient));
     // A burst: every member's Commit at once; the coordinator dies as soon as the first receipt arrives.
     const frames = await Promise.all(ceremony.members.map((member, i) => frameFor(ceremony, member, 'Commit', clients[i] as RawClient)));
@@ -100,8 +108,8 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
     await Promise.race([Promise.all(replies), coordinator.exited]);
     await coordinator.exited;
     expect(acknowledged.length).toBeGreaterThan(0);
-    coordinator = await startCoordinatorProcess(setup, db, port);
-    clients = await connectAll(`ws://127.0.0.1:${port}/ws`, ceremony);
+    coordinator = await startCoordinatorProcess(setup, db, address);
+    clients = await connectAll(address.wsUrl, ceremony);
     // Every member resends what it has no receipt for, or everything: resends are idempotent.
     for (const [i] of ceremony.members.entries()) {
       const reply = await (clients[i] as RawClient).send(frames[i] as string);
@@ -113,7 +121,8 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
         expect(reply.type, JSON.stringify(reply)).toBe('receipt');
       }
     }
-    const text = await artifactText(port, ceremony.spec.ceremonyId);
+    const text = await artifactText(address, ceremony.spec.ceremonyId);
+    for (const client of clients) client.close();
     coordinator.child.kill('SIGTERM');
     await coordinator.exited;
     const artifact = JSON.parse(text) as { transcript: TranscriptEntry[] };
@@ -122,19 +131,22 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
     }
     expect(artifact.transcript).toHaveLength(4 * ceremony.members.length);
     expect((await verifyArtifact(artifact)).ok).toBe(true);
-  });
+  }, PROCESS_TEST_MS);
 
   it('is reconnected to by real member clients by themselves, who finish the ceremony', async () => {
     const db = join(setup.folder, 'clients.sqlite');
-    const port = await freePort();
+    const address = await coordinatorAddress(LOOPBACK_OCTET);
     const { ceremony } = setup;
-    let coordinator = await startCoordinatorProcess(setup, db, port);
+    let coordinator = await startCoordinatorProcess(setup, db, address);
     const reports: string[] = [];
     let commits = 0;
-    let killed: Promise<void> | null = null;
+    // Settles once the coordinator killed after the first Commit listens again; a failed restart fails
+    // the test at once instead of leaving the clients retrying until the timeout.
+    let restarted!: { resolve: () => void; reject: (error: unknown) => void };
+    const restart = new Promise<void>((resolve, reject) => (restarted = { resolve, reject }));
     const runs = ceremony.members.map((member, i) =>
       joinAs({
-        wsUrl: `ws://127.0.0.1:${port}/ws`,
+        wsUrl: address.wsUrl,
         ceremony,
         member,
         folder: join(setup.folder, 'clients', member.name),
@@ -144,19 +156,21 @@ describe('a coordinator killed with SIGKILL and restarted on the same database',
           // Kill the coordinator once, right after the first Commit was acknowledged.
           if (/^Commit accepted/.test(line) && ++commits === 1) {
             coordinator.child.kill('SIGKILL');
-            killed = coordinator.exited.then(async () => {
-              coordinator = await startCoordinatorProcess(setup, db, port);
-            });
+            coordinator.exited
+              .then(() => startCoordinatorProcess(setup, db, address))
+              .then((next) => {
+                coordinator = next;
+                restarted.resolve();
+              }, restarted.reject);
           }
         },
       }),
     );
-    const results = await Promise.all(runs);
-    await killed;
+    const [results] = await Promise.all([Promise.all(runs), restart]);
     coordinator.child.kill('SIGTERM');
     await coordinator.exited;
     expect(reports.some((line) => line.includes('coordinator unreachable; retrying'))).toBe(true);
     expect(new Set(results.map((result) => result.artifact.genesisHash)).size).toBe(1);
     expect((await verifyArtifact(results[0]?.artifact)).ok).toBe(true);
-  });
+  }, PROCESS_TEST_MS);
 });
