@@ -33,13 +33,14 @@ const program = new Command()
       coordinatorKey,
       log: (line) => console.error(`[coordinator] ${line}`),
     });
-    console.log(`coordinator ${running.registry.coordinator}, database ${resolve(options.db)}, ceremonies: ${running.registry.ids().join(', ') || 'none yet'}`);
-    console.log(`listening on ${running.httpUrl} (websocket ${running.wsUrl})`);
     const stop = (): void => {
       void running.close().then(() => process.exit(0));
     };
+    // Before the lines that say it is up: whoever reads them may stop it at once.
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    console.log(`coordinator ${running.registry.coordinator}, database ${resolve(options.db)}, ceremonies: ${running.registry.ids().join(', ') || 'none yet'}`);
+    console.log(`listening on ${running.httpUrl} (websocket ${running.wsUrl})`);
   });
 
 program.parseAsync().catch((error: unknown) => {

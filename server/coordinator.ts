@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { ConcordError } from '../shared/errors.js';
 import type { CeremonySpec } from '../shared/spec/schema.js';
 import { MAX_FRAME_BYTES } from '../shared/protocol/messages.js';
 import { Store } from './store/sqlite.js';
@@ -60,10 +61,22 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const server: Server = createServer(createHttpApp({ registry, admin: new AdminCredential(options.adminToken ?? null), now, log }));
   const wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_FRAME_BYTES });
   wss.on('connection', (socket) => serveConnection(socket, { registry, hub, now, log }));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
+  // ws re-emits the HTTP server's errors: a failure to listen is reported once, by the promise below.
+  let listening = false;
+  wss.on('error', (error) => listening && log(`server: ${error.message}`));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, options.host, () => resolve());
+    });
+    listening = true;
+  } catch (error) {
+    registry.close();
+    wss.close();
+    await store.close();
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new ConcordError('USAGE_INVALID', 'listen', `an address this machine lets the coordinator listen on; ${options.host}:${options.port} gives ${code}`);
+  }
   const { port } = server.address() as AddressInfo;
   const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host;
   return {

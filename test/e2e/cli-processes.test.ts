@@ -4,6 +4,7 @@
  * and on a tampered copy.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { specJson } from '../helpers/ceremony.js';
@@ -15,6 +16,7 @@ cleanUpProcesses();
 describe('a 3-member ceremony with every party its own process', () => {
   let folder: string;
   let artifactPaths: string[];
+  let coordinatorKey: { keystore: string; password: string };
   const names = ['Ash', 'Birch', 'Cedar'];
 
   // Eight `node --import tsx` processes, four of them at once: far slower on a loaded 2-core CI machine.
@@ -33,6 +35,7 @@ describe('a 3-member ceremony with every party its own process', () => {
     identities.push(...created.slice(0, 3));
     const coordinator = created[3];
     if (coordinator === undefined) throw new Error('no coordinator identity');
+    coordinatorKey = coordinator;
     const spec = specJson(
       'cli-three',
       coordinator.address,
@@ -91,5 +94,24 @@ describe('a 3-member ceremony with every party its own process', () => {
     expect(await run.exited).toBe(1);
     expect(run.lines.join('\n')).toContain('assembly: at artifact.validators');
     expect(run.lines.join('\n')).toContain('coordinator signature: at artifact.coordinatorSignature');
+  });
+
+  it('the coordinator refuses an address in use with one error line naming it, exits 1, and leaves its database usable', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    const db = join(folder, 'c.sqlite');
+    const args = ['--key', coordinatorKey.keystore, '--password-file', coordinatorKey.password, '--db', db];
+    try {
+      const refused = startScript('server/bin.ts', [...args, '--listen', `127.0.0.1:${port}`]);
+      expect(await refused.exited).toBe(1);
+      expect(refused.lines).toEqual([`error: USAGE_INVALID at listen: expected an address this machine lets the coordinator listen on; 127.0.0.1:${port} gives EADDRINUSE`]);
+    } finally {
+      await new Promise<void>((resolve) => holder.close(() => resolve()));
+    }
+    const restarted = startScript('server/bin.ts', [...args, '--listen', '127.0.0.1:0']);
+    await restarted.waitForLine(/ceremonies: cli-three$/);
+    restarted.child.kill('SIGTERM');
+    expect(await restarted.exited).toBe(0);
   });
 });
