@@ -341,7 +341,8 @@ class MemberSession {
     const folder = this.options.folder;
     const artifactPath = join(folder, 'artifact.json');
     await writeOutputFile(artifactPath, text);
-    for (const file of publicBundleOf(artifact, spec).files) {
+    // The genesis bundle: no bridge deployment is recorded before governance.
+    for (const file of publicBundleOf(artifact, spec, null).files) {
       await writeOutputFile(join(folder, 'public', file.path), file.content);
     }
     this.options.report(`FINALIZED: artifact verified, genesis ${artifact.genesisHash}; saved ${artifactPath}`);

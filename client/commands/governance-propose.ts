@@ -13,6 +13,12 @@
  *   admit-member           --admission <file made by the candidate's `concord admission prepare`> --activation-block n
  *   remove-member          --member <identity address> --activation-block n
  *   set-permissions        --policy <file.json: the new `permissions` section, in the spec's format>
+ *   record-bridge-deployment  --home-validators <address> --foreign-validators <address>, and either
+ *                          --results <bridgeDeploymentResults.json> or --home-bridge <address>
+ *                          --home-block n --foreign-bridge <address> --foreign-block n
+ *
+ * The results file is the one tokenbridge-contracts `deploy/` writes (shared/governance/bridge-deployment.ts
+ * says which field is which); it does not hold the BridgeValidators addresses, hence their flags.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -21,7 +27,9 @@ import { hashCanonical } from '../../shared/hash/keccak.js';
 import { addressOf, publicKeyOf, type Address } from '../../shared/crypto/secp256k1.js';
 import { toHex } from '../../shared/hash/hex.js';
 import { parseWith } from '../../shared/validation/zod.js';
-import { addressField, endpointField } from '../../shared/validation/fields.js';
+import { z } from 'zod';
+import { addressField, checksummedAddressField, endpointField, intField } from '../../shared/validation/fields.js';
+import type { BridgeChain, BridgeDeployment } from '../../shared/governance/bridge-deployment.js';
 import { changeSchema, type Change } from '../../shared/governance/change.js';
 import { memberOf, type ConsortiumMember } from '../../shared/governance/consortium.js';
 import { currentConsortium } from '../../shared/governance/proposals.js';
@@ -42,6 +50,7 @@ export const PROPOSAL_KINDS = {
   'admit-member': 'admitMember',
   'remove-member': 'removeMember',
   'set-permissions': 'setPermissions',
+  'record-bridge-deployment': 'recordBridgeDeployment',
 } as const;
 
 /** A kind as the CLI names it. */
@@ -61,6 +70,13 @@ export interface ProposeOptions extends MemberOptions {
   admission?: string;
   member?: string;
   policy?: string;
+  results?: string;
+  homeBridge?: string;
+  homeValidators?: string;
+  homeBlock?: string;
+  foreignBridge?: string;
+  foreignValidators?: string;
+  foreignBlock?: string;
 }
 
 /** A whole number ≥ `min` from a command-line flag. */
@@ -89,6 +105,32 @@ export function parseDeadline(text: string, nowMs: number): number {
   }
   if (seconds * 1000 <= nowMs) throw new ConcordError('DEADLINE_PASSED', '--deadline', 'a voting deadline in the future');
   return seconds;
+}
+
+/** One bridge of tokenbridge-contracts' `bridgeDeploymentResults.json` (other fields, e.g. `erc677`, are ignored). */
+const deployedBridgeSchema = z.object({ address: checksummedAddressField, deployedBlockNumber: intField(1) });
+const deploymentResultsSchema = z.object({ homeBridge: deployedBridgeSchema, foreignBridge: deployedBridgeSchema });
+
+/** The deployment to record: each bridge and its block from `--results` or from flags, each BridgeValidators from its flag. */
+async function bridgeDeploymentFor(options: ProposeOptions): Promise<BridgeDeployment> {
+  const contract = (text: string | undefined, flag: string, what: string): Address => parseWith(checksummedAddressField, required(text, flag, what), 'MESSAGE_INVALID', flag);
+  const validators = (chain: BridgeChain): Address =>
+    contract(chain === 'home' ? options.homeValidators : options.foreignValidators, `--${chain}-validators`, `the ${chain} BridgeValidators address, as the deployment printed it ([${chain === 'home' ? 'Home' : 'Foreign'}] BridgeValidators Storage)`);
+  if (options.results !== undefined) {
+    for (const [flag, value] of [['--home-bridge', options.homeBridge], ['--home-block', options.homeBlock], ['--foreign-bridge', options.foreignBridge], ['--foreign-block', options.foreignBlock]] as const) {
+      if (value !== undefined) throw new ConcordError('MESSAGE_INVALID', flag, 'either --results or the bridge addresses and blocks as flags, not both');
+    }
+    const path = resolve(options.results);
+    const results = parseWith(deploymentResultsSchema, await readJson(path, "tokenbridge-contracts' bridgeDeploymentResults.json"), 'FILE_INVALID', path);
+    const side = (chain: BridgeChain, deployed: z.infer<typeof deployedBridgeSchema>) => ({ bridge: deployed.address, validators: validators(chain), deployedBlock: deployed.deployedBlockNumber });
+    return { home: side('home', results.homeBridge), foreign: side('foreign', results.foreignBridge) };
+  }
+  const side = (chain: BridgeChain, bridge: string | undefined, block: string | undefined) => ({
+    bridge: contract(bridge, `--${chain}-bridge`, `the ${chain} bridge address (${chain}Bridge.address of bridgeDeploymentResults.json), or --results`),
+    validators: validators(chain),
+    deployedBlock: wholeNumber(required(block, `--${chain}-block`, `the block the ${chain} bridge was deployed at (${chain}Bridge.deployedBlockNumber), or --results`), `--${chain}-block`, 1),
+  });
+  return { home: side('home', options.homeBridge, options.homeBlock), foreign: side('foreign', options.foreignBridge, options.foreignBlock) };
 }
 
 /** The change `kind` asks for, with any new key made in the member's folder. */
@@ -149,6 +191,8 @@ async function changeFor(kind: ProposalKind, session: MemberSession, me: Consort
       const path = resolve(required(options.policy, '--policy', "a JSON file holding the new permissions section, in the spec's format"));
       return { kind: 'setPermissions', permissions: parseWith(permissionsSchema, await readJson(path, 'a permissions section'), 'FILE_INVALID', path) };
     }
+    case 'record-bridge-deployment':
+      return { kind: 'recordBridgeDeployment', ...(await bridgeDeploymentFor(options)) };
   }
 }
 

@@ -2,15 +2,16 @@
  * `concord revision fetch <n> --out <file>`: fetches the genesis artifact (or uses the member's own,
  * `--artifact`) and revisions 1..n from the coordinator, verifies them as one chain offline
  * (shared/governance/verify-revisions.ts), and only then saves revision n. It prints what the revision
- * changed, the bridge owner's exact calls and the permission contract transactions anyone may submit;
- * with `--keys`, which of the member's local keys the
- * revision retired (a removed node's signer and p2p key, a rotated signer, a removed bridge validator):
- * those keys and any bundle folder made for them are no longer part of the chain.
+ * changed, the bridge contracts recorded as deployed, the bridge owner's exact calls and the permission
+ * contract transactions anyone may submit; with `--keys`, which of the member's local keys the revision
+ * retired (a removed node's signer and p2p key, a rotated signer, a removed bridge validator): those keys
+ * and any bundle folder made for them are no longer part of the chain.
  */
 import { resolve } from 'node:path';
 import { ConcordError } from '../../shared/errors.js';
 import type { ConsortiumState } from '../../shared/governance/consortium.js';
-import { nodeKeyAddress } from '../../shared/governance/consortium.js';
+import { bridgeDeploymentOf, nodeKeyAddress } from '../../shared/governance/consortium.js';
+import { describeBridgeDeployment } from '../../shared/governance/bridge-deployment.js';
 import { verifyRevisionChain } from '../../shared/governance/verify-revisions.js';
 import type { RevisionArtifact } from '../../shared/governance/revision.js';
 import { readJson, writeNewFile } from '../io/files.js';
@@ -94,11 +95,13 @@ export async function revisionFetch(nText: string, options: RevisionFetchOptions
   const out = resolve(options.out);
   await writeNewFile(out, texts[n - 1] as string, false);
   const retired = options.keys === undefined ? [] : retiredKeys(await folderKeys(resolve(options.keys)), report.consortium);
-  output.result({ ok: true, revision: n, out, validators: revision.validators, bridge: revision.bridge, bridgeCalls: revision.bridgeCalls, contractCalls: revision.contractCalls, retired: retired.map(({ path, role, index, address }) => ({ path, role, index, address })) }, [
+  const deployment = bridgeDeploymentOf(revision.consortium);
+  output.result({ ok: true, revision: n, out, validators: revision.validators, bridge: revision.bridge, bridgeDeployment: deployment, bridgeCalls: revision.bridgeCalls, contractCalls: revision.contractCalls, retired: retired.map(({ path, role, index, address }) => ({ path, role, index, address })) }, [
     `OK revision ${n}, verified as a chain from the genesis artifact (${report.revisions.length} revision(s), every signature checked); saved ${out}`,
     `  change          ${revision.proposal.payload.change.kind}, proposed by ${revision.proposal.member}, ${revision.votes.filter((v) => v.payload.approve).length} yes-vote(s)`,
     `  validators      ${revision.validators.length} from block ${report.consortium.schedule.lists.at(-1)?.fromBlock ?? 0}: ${revision.validators.join(', ')}`,
     ...(revision.bridge === null ? [] : [`  bridge          ${revision.bridge.requiredSignatures} of ${revision.bridge.validators.length}: ${revision.bridge.validators.join(', ')}`]),
+    ...(deployment === null ? [] : [`  bridge deployed ${describeBridgeDeployment(deployment)}`]),
     ...bridgeCallLines(revision),
     ...contractCallLines(revision),
     ...retired.map((key) => `  retired         ${key.path} (${key.address}): not in revision ${n}; ${RETIRED_USE[key.role](key.index)}`),

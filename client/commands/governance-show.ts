@@ -8,6 +8,7 @@ import type { Address } from '../../shared/crypto/secp256k1.js';
 import { proposalViews, type ProposalView } from '../../shared/governance/proposal-view.js';
 import type { GovernanceState } from '../../shared/governance/proposals.js';
 import type { Change } from '../../shared/governance/change.js';
+import { describeBridgeDeployment } from '../../shared/governance/bridge-deployment.js';
 import type { Output } from '../cli/output.js';
 import { readGovernance, type ConsortiumOptions } from './governance-link.js';
 
@@ -37,6 +38,8 @@ export function describeChange(change: Change, names: Map<Address, string>): str
       const list = (grantees: readonly string[]): string => grantees.join(', ') || 'nobody';
       return `set the permission policy: transact ${list(transact)}; create ${list(create)}; everyone else ${unlisted}; ${deployers.length} deployer(s), ${read.peers.length} listed peer(s), ${read.readers.length} outside reader(s)`;
     }
+    case 'recordBridgeDeployment':
+      return `record the deployed bridge: ${describeBridgeDeployment(change)}`;
   }
 }
 

@@ -55,6 +55,13 @@ export function registerGovernanceCommands(program: Command, output: () => Outpu
     .option('--admission <file>', "admit-member: the candidate's file from concord admission prepare")
     .option('--member <address>', 'remove-member: the identity of the member to remove')
     .option('--policy <file.json>', "set-permissions: the new permissions section (the spec's format: read, transact, create, unlisted, deployers)")
+    .option('--results <file>', "record-bridge-deployment: tokenbridge-contracts' bridgeDeploymentResults.json (both bridges' addresses and blocks)")
+    .option('--home-bridge <address>', 'record-bridge-deployment: the home bridge (homeBridge.address), checksummed; instead of --results')
+    .option('--home-block <n>', 'record-bridge-deployment: the block the home bridge was deployed at (homeBridge.deployedBlockNumber); instead of --results')
+    .option('--home-validators <address>', 'record-bridge-deployment: the home BridgeValidators contract ([Home] BridgeValidators Storage), checksummed')
+    .option('--foreign-bridge <address>', 'record-bridge-deployment: the foreign bridge (foreignBridge.address), checksummed; instead of --results')
+    .option('--foreign-block <n>', 'record-bridge-deployment: the block the foreign bridge was deployed at (foreignBridge.deployedBlockNumber); instead of --results')
+    .option('--foreign-validators <address>', 'record-bridge-deployment: the foreign BridgeValidators contract ([Foreign] BridgeValidators Storage), checksummed')
     .addOption(lightKdf())
     .action((kind: string, options: ProposeOptions) => propose(kind, options, output()));
 

@@ -124,6 +124,7 @@ function describeChange(change, names) {
     case 'admitMember': return `admit ${change.name} (${change.identity})`;
     case 'removeMember': return `remove member ${who(change.identity)}`;
     case 'setPermissions': return 'change the permission policy';
+    case 'recordBridgeDeployment': return `record the deployed bridge: home ${change.home.bridge}, foreign ${change.foreign.bridge}`;
     default: return change.kind;
   }
 }
@@ -143,6 +144,13 @@ function renderGovernance(governance, names) {
   fillAddresses('consortium-validators', governance.validators);
   fillAddresses('consortium-bridge', governance.bridgeValidators);
   $('consortium-required').textContent = required(governance);
+  const deployment = governance.bridgeDeployment;
+  $('consortium-deployment-none').hidden = deployment !== null;
+  $('consortium-deployment').replaceChildren(
+    ...(deployment === null
+      ? []
+      : ['home', 'foreign'].map((chain) => el('li', `${chain}: bridge ${deployment[chain].bridge}, BridgeValidators ${deployment[chain].validators}, deployed at block ${deployment[chain].deployedBlock}`, { class: 'address', 'data-chain': chain }))),
+  );
   const rows = $('proposals').tBodies[0];
   rows.replaceChildren();
   for (const proposal of [...governance.proposals].reverse()) {

@@ -3,8 +3,9 @@
  * timeline with deadlines, the transcript as it grew (kind, member, hash, time), the assembled
  * validators and bridge validators, each member's approved genesis hash, the artifact with the
  * coordinator's own verification of it, and after genesis the consortium as the latest revision left
- * it and the governance proposals with their tallies. Everything here is public: no key, no password,
- * no salt before its reveal (salts are published by the reveal itself).
+ * it (with the bridge contracts recorded as deployed) and the governance proposals with their tallies.
+ * Everything here is public: no key, no password, no salt before its reveal (salts are published by
+ * the reveal itself).
  */
 import type { CeremonyStatus } from '../../shared/protocol/messages.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
@@ -12,7 +13,8 @@ import { hashEntry } from '../../shared/transcript/entry.js';
 import type { CeremonyHost, PhaseWindow } from '../ceremony/host.js';
 import { proposalViews, type ProposalView } from '../../shared/governance/proposal-view.js';
 import { currentConsortium, type GovernanceState } from '../../shared/governance/proposals.js';
-import { bridgeOf, validatorsOf } from '../../shared/governance/consortium.js';
+import { bridgeDeploymentOf, bridgeOf, validatorsOf } from '../../shared/governance/consortium.js';
+import type { BridgeDeployment } from '../../shared/governance/bridge-deployment.js';
 
 export interface DashboardView {
   consortium: string;
@@ -36,6 +38,8 @@ export interface GovernanceView {
   validators: string[];
   bridgeValidators: string[];
   requiredSignatures: number | null;
+  /** The bridge contracts recorded as deployed, or null (none recorded, or no bridge). */
+  bridgeDeployment: BridgeDeployment | null;
   proposals: ProposalView[];
 }
 
@@ -97,6 +101,7 @@ function governanceView(governance: GovernanceState): GovernanceView {
     validators: validatorsOf(current),
     bridgeValidators: bridge?.validators ?? [],
     requiredSignatures: bridge?.requiredSignatures ?? null,
+    bridgeDeployment: bridgeDeploymentOf(current),
     proposals: proposalViews(governance),
   };
 }

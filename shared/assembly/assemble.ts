@@ -91,7 +91,8 @@ export async function assemble(spec: CeremonySpec, contributions: readonly Contr
   // A bug guard: what Concord writes must load in every client the spec targets.
   assertChainSpec(chainSpec, spec.chain.clients);
   const genesisHash = await agreedGenesisHash(spec, chainSpec);
-  const publicBundle = buildPublicBundle({ chainSpec, enodes, agreed: { spec, validators, bridge } });
+  // No bridge deployment is recorded at genesis: the contracts are deployed on the running chain.
+  const publicBundle = buildPublicBundle({ chainSpec, enodes, agreed: { spec, validators, bridge, bridgeDeployment: null } });
   return {
     validators,
     bridge,

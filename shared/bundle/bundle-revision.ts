@@ -21,6 +21,7 @@ import type { GenesisArtifact } from '../artifact/schema.js';
 import type { Contribution } from '../ceremony/contribution.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import { genesisConsortium, specInForce, type ConsortiumState } from '../governance/consortium.js';
+import type { BridgeDeployment } from '../governance/bridge-deployment.js';
 import type { RevisionArtifact } from '../governance/revision.js';
 import type { BundleManifest } from './manifest.js';
 import type { AgreedBridge } from './bridge-deploy-env.js';
@@ -109,7 +110,10 @@ export interface PublicBundleSource {
   bridge: AgreedBridge | null;
 }
 
-/** The public bundle of a revision (the genesis artifact is revision 0): what every client rebuilds and `verify` compares. */
-export function publicBundleOf(agreed: PublicBundleSource, spec: CeremonySpec): PublicBundle {
-  return buildPublicBundle({ chainSpec: agreed.chainSpec, enodes: agreed.enodes, agreed: { spec, validators: agreed.validators, bridge: agreed.bridge } });
+/**
+ * The public bundle of a revision (the genesis artifact is revision 0): what every client rebuilds and
+ * `verify` compares. `bridgeDeployment`: the one the revision's consortium records (none at genesis).
+ */
+export function publicBundleOf(agreed: PublicBundleSource, spec: CeremonySpec, bridgeDeployment: BridgeDeployment | null): PublicBundle {
+  return buildPublicBundle({ chainSpec: agreed.chainSpec, enodes: agreed.enodes, agreed: { spec, validators: agreed.validators, bridge: agreed.bridge, bridgeDeployment } });
 }

@@ -22,6 +22,7 @@ import { addReadAccess } from './member-read-access.js';
 import { buildMemberReadme, composeFileName } from './operator-readme.js';
 import { buildOracleEnv, oracleEnvPath } from './oracle-env.js';
 import type { ServedReader } from './read-access.js';
+import { bridgeDeploymentOf } from '../governance/consortium.js';
 
 /** What a member bundle's derived files are built from. */
 export interface MemberFilesInput {
@@ -112,7 +113,19 @@ export function addMemberFiles(input: MemberFilesInput): MemberFiles {
     if (agreed === null || agreedIndex < 0) throw new ConcordError('ARTIFACT_INVALID', joinPath(revision.source, 'bridge', 'validators'), `a list that holds ${address}`);
     const path = oracleEnvPath(index);
     const secretKey = input.oracleKeys.get(index) ?? null;
-    add(path, buildOracleEnv({ spec, index, agreedIndex, agreedCount: agreed.validators.length, requiredSignatures: agreed.requiredSignatures, address, secretKey }));
+    add(
+      path,
+      buildOracleEnv({
+        spec,
+        index,
+        agreedIndex,
+        agreedCount: agreed.validators.length,
+        requiredSignatures: agreed.requiredSignatures,
+        bridgeDeployment: bridgeDeploymentOf(revision.consortium),
+        address,
+        secretKey,
+      }),
+    );
     return { path, address, keyIncluded: secretKey !== null };
   });
 

@@ -55,6 +55,7 @@ import { addressOf, type Address } from '../crypto/secp256k1.js';
 import type { GenesisArtifact } from '../artifact/schema.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import type { RevisionArtifact } from '../governance/revision.js';
+import { bridgeDeploymentOf } from '../governance/consortium.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { buildManifest, type AnyBundleFile, type BundleManifest } from './manifest.js';
 import { PUBLIC_FILES } from './public.js';
@@ -189,7 +190,7 @@ export function buildRevisionMemberBundle(input: RevisionMemberBundleInput): Mem
 
   add(ARTIFACT_FILE, input.artifactText);
   for (const file of input.revisions) add(revisionFilePath(file.artifact.revision), file.text);
-  const publicBundle = publicBundleOf(revision, spec);
+  const publicBundle = publicBundleOf(revision, spec, bridgeDeploymentOf(revision.consortium));
   for (const file of publicBundle.files) add(`${PUBLIC_FOLDER}/${file.path}`, file.content);
   const chainSpecText = publicBundle.files.find((file) => file.path === PUBLIC_FILES.chainSpec)?.content ?? '';
 

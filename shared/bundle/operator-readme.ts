@@ -6,7 +6,8 @@
  */
 import type { CeremonySpec, NodeClient } from '../spec/schema.js';
 import type { Deployment } from '../spec/schema.js';
-import { PLACEHOLDERS } from './placeholders.js';
+import { placeholdersWritten } from './placeholders.js';
+import { BRIDGE_CHAINS, type BridgeDeployment } from '../governance/bridge-deployment.js';
 import type { NodePorts } from './deployment.js';
 import { code, table } from './markdown.js';
 import { memberReadAccessLines, publicReadAccessLines, type MemberReadAccess } from './read-access-readme.js';
@@ -27,7 +28,30 @@ export interface PublicReadmeInput {
   validators: readonly string[];
   enodes: readonly string[];
   bridge: { validators: readonly string[]; requiredSignatures: number } | null;
+  /** The bridge contracts the consortium recorded as deployed (a recordBridgeDeployment revision), or null. */
+  bridgeDeployment: BridgeDeployment | null;
   files: readonly { path: string; what: string }[];
+}
+
+/** The "Deployed contracts" lines: what the consortium recorded, or how to record it. */
+function deploymentLines(deployment: BridgeDeployment | null): string[] {
+  if (deployment === null) {
+    return [
+      `No deployment of the bridge contracts is recorded yet. Once they are deployed, a member proposes ${code('concord propose record-bridge-deployment')} with their addresses and deployment blocks (docs/governance.md); bundles for the revisions after it carry them.`,
+      '',
+    ];
+  }
+  return [
+    '### Deployed contracts',
+    '',
+    'Recorded by the consortium (a recordBridgeDeployment revision): every oracle env file carries these bridge addresses and start blocks, and the owner\'s bridge calls of later revisions target these BridgeValidators contracts.',
+    '',
+    ...table(
+      ['chain', 'bridge', 'BridgeValidators', 'deployed at block'],
+      BRIDGE_CHAINS.map((chain) => [chain, deployment[chain].bridge, deployment[chain].validators, String(deployment[chain].deployedBlock)]),
+    ),
+    '',
+  ];
 }
 
 /** `README.md` of the public bundle. */
@@ -76,13 +100,14 @@ export function buildPublicReadme(input: PublicReadmeInput): string {
       '',
       ...table(['#', 'bridge validator'], input.bridge.validators.map((address, i) => [String(i), address])),
       '',
+      ...deploymentLines(input.bridgeDeployment),
       '## Placeholders',
       '',
       'Values written as `<...>` are not known to the ceremony: fill each in before the file is used.',
       '',
       ...table(
         ['file', 'variable', 'written as', 'fill in'],
-        Object.values(PLACEHOLDERS).map((p) => [code(p.file), code(p.variable), code(p.value), p.fill]),
+        placeholdersWritten(input.bridgeDeployment).map((p) => [code(p.file), code(p.variable), code(p.value), p.fill]),
       ),
       '',
       `${code('ORACLE_VALIDATOR_ADDRESS_PRIVATE_KEY')} is left out of each oracle env file unless its member asked to include it (the file is then mode 0600): give it when the oracle starts (64 hex digits, no 0x).`,
@@ -99,10 +124,15 @@ export function buildPublicReadme(input: PublicReadmeInput): string {
     '   The other members dial the endpoint in your enode: it must reach that host and port. Open the p2p port only to the other members\' endpoints (Nethermind\'s OnlyStaticPeers limits only outbound connections).',
     `4. Check that each node sees the other ${n - 1} authority nodes: ${code(`curl -s -H 'content-type: application/json' --data '${peerCountBody}' http://${deployment.rpcBindAddress}:<rpc port>`)} returns ${code(`0x${(n - 1).toString(16)}`)}.`,
   );
-  if (input.bridge !== null) {
+  if (input.bridge !== null && input.bridgeDeployment === null) {
     lines.push(
-      '5. Deploy the bridge (one operator, once): fill the placeholders of `bridge/deploy.env`, copy it to `deploy/.env` of tokenbridge-contracts 5.6.0 and run its deployment. Keep `bridgeDeploymentResults.json`.',
-      '6. Each member fills the placeholders of its `oracle/bridge-<i>.env` from `bridgeDeploymentResults.json` and starts that oracle with the tokenbridge oracle 2.6.0 compose file, this env file as its `.env`.',
+      '5. Deploy the bridge (one operator, once): fill the placeholders of `bridge/deploy.env`, copy it to `deploy/.env` of tokenbridge-contracts 5.6.0 and run its deployment. Keep `bridgeDeploymentResults.json` and the `[Home]`/`[Foreign] BridgeValidators Storage:` addresses it prints, and have the consortium record them (`concord propose record-bridge-deployment`).',
+      '6. Each member fills the placeholders of its `oracle/bridge-<i>.env` (or builds its bundle for the revision that recorded the deployment, which fills the bridge addresses and start blocks) and starts that oracle with the tokenbridge oracle 2.6.0 compose file, this env file as its `.env`.',
+    );
+  } else if (input.bridge !== null) {
+    lines.push(
+      '5. The bridge is deployed and recorded (see Deployed contracts). A redeployment runs tokenbridge-contracts 5.6.0 with `bridge/deploy.env` again and is recorded again, replacing these addresses.',
+      '6. Each member fills the RPC placeholders of its `oracle/bridge-<i>.env` and starts that oracle with the tokenbridge oracle 2.6.0 compose file, this env file as its `.env`.',
     );
   }
   lines.push('');

@@ -21,6 +21,8 @@
  *   @ 79c41169, the `rabbit` and `redis` services of the upstream oracle compose file;
  * - `src/services/gasPrice.js` @ c92f80c4: COMMON_HOME_GAS_PRICE_FALLBACK, COMMON_FOREIGN_GAS_PRICE_FALLBACK
  *   (the price used until a supplier or the contract gives one).
+ * The bridge addresses and start blocks are placeholders until the consortium records its deployment
+ * (shared/governance/bridge-deployment.ts); a bundle for a revision after that carries them.
  * ORACLE_VALIDATOR_ADDRESS_PRIVATE_KEY is 64 hex digits without 0x. It is written only when the member
  * asks; the file is then a secret (mode 0600). Otherwise it is given at start, never stored here.
  */
@@ -29,7 +31,8 @@ import { ConcordError } from '../errors.js';
 import { addressOf } from '../crypto/secp256k1.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import { serializeEnvFile, type EnvLine } from './env-file.js';
-import { PLACEHOLDERS } from './placeholders.js';
+import { DEPLOYMENT_FILLS, PLACEHOLDERS } from './placeholders.js';
+import type { BridgeDeployment } from '../governance/bridge-deployment.js';
 
 /** The member-bundle path of bridge validator `index`'s oracle env file. */
 export function oracleEnvPath(index: number): string {
@@ -49,6 +52,8 @@ export interface OracleEnvInput {
   agreedCount: number;
   /** How many of them must sign at the bundle's revision; default: the spec's (revision 0's). */
   requiredSignatures?: number;
+  /** The bridge contracts recorded at the bundle's revision: their addresses and start blocks replace the placeholders. */
+  bridgeDeployment: BridgeDeployment | null;
   address: string;
   /** The validator's secret key, only when the member chose to include it. */
   secretKey: Uint8Array | null;
@@ -67,19 +72,22 @@ export function oracleEnvLines(input: OracleEnvInput): EnvLine[] {
   } else {
     key.push({ comment: `${ORACLE_KEY_VARIABLE} is not stored here: give it at start (64 hex digits, no 0x), from keys/bridge-${input.index}.json.` });
   }
+  const deployment = input.bridgeDeployment;
   return [
     { comment: `tokenbridge oracle 2.6.0, ERC_TO_ERC, bridge validator ${input.agreedIndex + 1} of ${input.agreedCount} (${input.requiredSignatures ?? bridge.requiredSignatures} must sign).` },
-    { comment: 'Values in <angle brackets> are placeholders: fill them in after the bridge contracts are deployed (see public/README.md).' },
+    {
+      comment:
+        deployment === null
+          ? 'Values in <angle brackets> are placeholders: fill them in after the bridge contracts are deployed (see public/README.md).'
+          : 'Bridge addresses and start blocks: the deployment the consortium recorded. Values in <angle brackets> are placeholders: fill them in (see public/README.md).',
+    },
     v('ORACLE_BRIDGE_MODE', 'ERC_TO_ERC'),
     v('ORACLE_VALIDATOR_ADDRESS', input.address),
     ...key,
     { blank: true },
     p(PLACEHOLDERS.homeRpcForOracle),
     p(PLACEHOLDERS.foreignRpcForOracle),
-    p(PLACEHOLDERS.homeBridgeAddress),
-    p(PLACEHOLDERS.foreignBridgeAddress),
-    p(PLACEHOLDERS.homeStartBlock),
-    p(PLACEHOLDERS.foreignStartBlock),
+    ...DEPLOYMENT_FILLS.map(({ placeholder, value }) => (deployment === null ? p(placeholder) : v(placeholder.variable, value(deployment)))),
     { blank: true },
     v('ORACLE_HOME_RPC_POLLING_INTERVAL', String(input.spec.chain.stepDurationSec * 1000)),
     v('ORACLE_FOREIGN_RPC_POLLING_INTERVAL', '5000'),

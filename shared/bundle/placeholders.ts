@@ -1,10 +1,11 @@
 /**
  * Placeholders: values a bundle cannot know, because they exist only after the bridge is deployed
- * (bridge addresses, start blocks) or because an operator chooses them (RPC URLs, a deployment gas
- * price, keys that never enter a bundle). REFERENCE.md §4: the whole value in angle brackets, and every
- * one listed in the operator README. The env writers take their placeholder values from here, and the
- * README lists this table, so the two cannot drift apart.
+ * (bridge addresses, start blocks, until the consortium records its deployment) or because an operator
+ * chooses them (RPC URLs, a deployment gas price, keys that never enter a bundle). REFERENCE.md §4: the
+ * whole value in angle brackets, and every one listed in the operator README. The env writers take their
+ * placeholder values from here, and the README lists this table, so the two cannot drift apart.
  */
+import type { BridgeDeployment } from '../governance/bridge-deployment.js';
 
 /** One placeholder: the file and variable it stands in, the value written, and what to put there. */
 export interface Placeholder {
@@ -42,6 +43,24 @@ export const PLACEHOLDERS = {
   homeStartBlock: placeholder('oracle/bridge-<i>.env', 'ORACLE_HOME_START_BLOCK', 'homeBridge.deployedBlockNumber from bridgeDeploymentResults.json', 'the home block the bridge was deployed at, from the same file (the oracle scans from there).'),
   foreignStartBlock: placeholder('oracle/bridge-<i>.env', 'ORACLE_FOREIGN_START_BLOCK', 'foreignBridge.deployedBlockNumber from bridgeDeploymentResults.json', 'the foreign block the bridge was deployed at, from the same file.'),
 } as const satisfies Record<string, Placeholder>;
+
+/**
+ * The placeholders a recorded bridge deployment fills (shared/governance/bridge-deployment.ts), each
+ * with the value it then has: once the consortium records its deployment, oracle env files carry these
+ * and the README stops listing them.
+ */
+export const DEPLOYMENT_FILLS: readonly { placeholder: Placeholder; value: (deployment: BridgeDeployment) => string }[] = [
+  { placeholder: PLACEHOLDERS.homeBridgeAddress, value: (deployment) => deployment.home.bridge },
+  { placeholder: PLACEHOLDERS.foreignBridgeAddress, value: (deployment) => deployment.foreign.bridge },
+  { placeholder: PLACEHOLDERS.homeStartBlock, value: (deployment) => String(deployment.home.deployedBlock) },
+  { placeholder: PLACEHOLDERS.foreignStartBlock, value: (deployment) => String(deployment.foreign.deployedBlock) },
+];
+
+/** The placeholders a bundle still writes: all of them, or without those a recorded deployment fills. */
+export function placeholdersWritten(deployment: BridgeDeployment | null): Placeholder[] {
+  const filled = new Set(deployment === null ? [] : DEPLOYMENT_FILLS.map((fill) => fill.placeholder));
+  return Object.values(PLACEHOLDERS).filter((placeholder) => !filled.has(placeholder));
+}
 
 /** True if an env value is a placeholder (the whole value in angle brackets). */
 export function isPlaceholder(value: string): boolean {

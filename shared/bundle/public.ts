@@ -2,7 +2,8 @@
  * The public bundle (DESIGN.md §6): the part of every deployment that is the same for all members and
  * holds no secret, built byte-identically by the coordinator and by every client. Its manifest hash
  * is one of the values each member approves, so it is a pure function of the agreed spec and the
- * assembly (chain spec, enodes, validators, bridge validator set).
+ * assembly (chain spec, enodes, validators, bridge validator set); after genesis, of the revision's
+ * (which adds the bridge deployment once recorded).
  *
  *   chain-spec.json     the Aura chain spec (shared/chainspec/file.ts)
  *   reserved-peers      every authority's enode, one per line (OpenEthereum `--reserved-peers`)
@@ -16,12 +17,15 @@ import { buildManifest, type BundleFile, type BundleManifest } from './manifest.
 import { BRIDGE_DEPLOY_ENV_PATH, buildBridgeDeployEnv, type AgreedBridge } from './bridge-deploy-env.js';
 import { buildPublicReadme } from './operator-readme.js';
 import { deploymentOf } from './deployment.js';
+import type { BridgeDeployment } from '../governance/bridge-deployment.js';
 
 /** What the ceremony agreed besides the chain spec: the spec, the validator order, the bridge set. */
 export interface PublicBundleAgreement {
   spec: CeremonySpec;
   validators: readonly string[];
   bridge: AgreedBridge | null;
+  /** The bridge contracts recorded as deployed at this revision (never at genesis), or null. */
+  bridgeDeployment: BridgeDeployment | null;
 }
 
 export interface PublicBundleInput {
@@ -89,6 +93,7 @@ export function buildPublicBundle(input: PublicBundleInput): PublicBundle {
       validators: agreed.validators,
       enodes: input.enodes,
       bridge: agreed.bridge,
+      bridgeDeployment: agreed.bridgeDeployment,
       files: described,
     }),
     secret: false,

@@ -23,7 +23,7 @@ import type { GenesisArtifact } from '../artifact/schema.js';
 import type { VerifyFailure } from '../artifact/verify.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import { revisionArtifactSchema, type RevisionArtifact } from '../governance/revision.js';
-import type { ConsortiumState } from '../governance/consortium.js';
+import { bridgeDeploymentOf, type ConsortiumState } from '../governance/consortium.js';
 import { bundleManifestSchema, manifestEntry, MANIFEST_FILE, type BundleManifest } from './manifest.js';
 import { isSecretBundleFile, PUBLIC_FOLDER } from './member.js';
 import { addMemberFiles, chainNameOf } from './member-files.js';
@@ -278,7 +278,7 @@ export function verifyRevisionMemberBundle(artifact: GenesisArtifact, revisions:
   }
 
   // 4. The public files: rebuilt from the revision, and those approved by hash.
-  const rebuilt = publicBundleOf(revision, spec);
+  const rebuilt = publicBundleOf(revision, spec, bridgeDeploymentOf(revision.consortium));
   const publicPaths = new Set(rebuilt.files.map((file) => `${PUBLIC_FOLDER}/${file.path}`));
   for (const file of rebuilt.files) {
     const path = `${PUBLIC_FOLDER}/${file.path}`;

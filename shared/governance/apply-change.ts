@@ -13,6 +13,10 @@
  * REFERENCE.md §4) or more than 16 keys of one role for one member; and, for a change of the validator
  * list, an activation block not after the schedule's last transition.
  *
+ * recordBridgeDeployment records the deployed bridge contracts, or replaces those recorded, after the
+ * checks of bridge-deployment.ts `checkBridgeDeployment`; like every change that leaves the validator
+ * list alone, its activation block is not used.
+ *
  * On a chain with a permission contract, setPermissions replaces the policy in force (refused without a
  * contract, or when the policy is the one in force), and after every change the policy must still meet
  * the spec's cross-field rules (shared/permissioning/schema.ts `refinePermissions`) against the members
@@ -29,6 +33,9 @@ import { bridgeOf, lastTransitionBlock, memberOf, nodeKeyAddress, validatorsOf, 
 import { checkAddressPop, checkNodePop, type PopContext } from './pop.js';
 import { contractChangesOf } from './contract-changes.js';
 import { refinePermissions } from '../permissioning/schema.js';
+import type { CeremonySpec } from '../spec/schema.js';
+import type { CeremonyContext } from '../ceremony/reducer.js';
+import { checkBridgeDeployment } from './bridge-deployment.js';
 
 /** The most members a consortium may have (the spec's own bound). */
 const MAX_MEMBERS = 200;
@@ -41,6 +48,7 @@ export interface ChangePaths {
 
 /** A revision being built: a deep copy of the one before, and the addresses used so far. */
 interface Draft {
+  spec: CeremonySpec;
   context: PopContext;
   /** The member who proposes the change. */
   proposer: Address;
@@ -180,6 +188,14 @@ function apply(draft: Draft, change: Change, path: string): string {
       checkBridge(draft, at, 'lower the required signatures first');
       return at;
     }
+    case 'recordBridgeDeployment': {
+      const bridge = state.bridge;
+      if (bridge === null) throw new ConcordError('CHANGE_INVALID', joinPath(path, 'kind'), 'a change the consortium can make: it has no bridge');
+      const deployment = { home: change.home, foreign: change.foreign };
+      checkBridgeDeployment(draft.spec, state, deployment, path);
+      bridge.deployment = deployment;
+      return path;
+    }
     case 'setPermissions': {
       const permissions = state.permissions;
       if (permissions === null) throw new ConcordError('CHANGE_INVALID', joinPath(path, 'kind'), 'a change the consortium can make: its chain has no permission contract (the spec has no permissions section)');
@@ -216,8 +232,14 @@ function checkPolicy(state: ConsortiumState, change: Change, path: string): void
  * matters only when the validator list changes: the list then holds from that block on, which must
  * come after every earlier transition of the schedule. Never mutates `before`.
  */
-export function applyChange(context: PopContext, before: ConsortiumState, proposer: Address, change: Change, activationBlock: number, paths: ChangePaths): ConsortiumState {
-  const draft: Draft = { context, proposer, state: structuredClone(before), used: new Set(before.usedAddresses) };
+export function applyChange(context: CeremonyContext, before: ConsortiumState, proposer: Address, change: Change, activationBlock: number, paths: ChangePaths): ConsortiumState {
+  const draft: Draft = {
+    spec: context.spec,
+    context: { ceremonyId: context.spec.ceremonyId, specHash: context.specHash },
+    proposer,
+    state: structuredClone(before),
+    used: new Set(before.usedAddresses),
+  };
   const listPath = apply(draft, change, paths.change);
   const state = draft.state;
   checkPolicy(state, change, paths.change);

@@ -2,9 +2,10 @@
  * The contract calls a bridge change needs (DESIGN.md §7, REFERENCE.md §4): the bridge's validator set
  * lives in a `BridgeValidators` contract on each chain, found by `validatorContract()` on that chain's
  * bridge, owned by the spec's `bridge.validatorsOwner` (VALIDATORS_OWNER at deployment). Only the owner
- * may call, so a revision lists each call exactly, for home and for foreign: target (a placeholder, the
- * address exists only after deployment), function, arguments and ABI-encoded calldata (ethers
- * `Interface`).
+ * may call, so a revision lists each call exactly, for home and for foreign: target, function, arguments
+ * and ABI-encoded calldata (ethers `Interface`). The target is the BridgeValidators contract the
+ * consortium recorded (bridge-deployment.ts) as the revision leaves it, checksummed; before any
+ * deployment is recorded, a placeholder that says where to find it.
  *
  * tokenbridge-contracts 5.6.0 `contracts/upgradeable_contracts/BaseBridgeValidators.sol` and
  * `BridgeValidators.sol` (ERC_TO_ERC, not rewardable):
@@ -19,7 +20,8 @@ import { Interface } from 'ethers';
 import { ConcordError } from '../errors.js';
 import { addressField } from '../validation/fields.js';
 import type { CeremonySpec } from '../spec/schema.js';
-import { bridgeOf, type ConsortiumState } from './consortium.js';
+import { bridgeDeploymentOf, bridgeOf, type ConsortiumState } from './consortium.js';
+import { BRIDGE_CHAINS, type BridgeChain } from './bridge-deployment.js';
 
 /** The three owner functions of tokenbridge's BridgeValidators that a revision may call. */
 export const BRIDGE_VALIDATORS_ABI: readonly string[] = [
@@ -30,12 +32,9 @@ export const BRIDGE_VALIDATORS_ABI: readonly string[] = [
 
 const BRIDGE_VALIDATORS = new Interface(BRIDGE_VALIDATORS_ABI);
 
-/** The chains a bridge spans. */
-export const BRIDGE_CHAINS = ['home', 'foreign'] as const;
-
-/** What the operator replaces a call's target with. */
-export function bridgeValidatorsTarget(chain: (typeof BRIDGE_CHAINS)[number]): string {
-  return `<BridgeValidators address: validatorContract() of the ${chain} bridge>`;
+/** The BridgeValidators contract of `chain` as recorded in `state`, or the placeholder the owner replaces. */
+function bridgeValidatorsTarget(state: ConsortiumState, chain: BridgeChain): string {
+  return bridgeDeploymentOf(state)?.[chain].validators ?? `<BridgeValidators address: validatorContract() of the ${chain} bridge>`;
 }
 
 /** One owner call on a BridgeValidators contract. */
@@ -73,7 +72,7 @@ export function bridgeCallsOf(spec: CeremonySpec, before: ConsortiumState, after
     steps.map(({ name, args }) => {
       const fragment = BRIDGE_VALIDATORS.getFunction(name);
       if (fragment === null) throw new ConcordError('INTERNAL', 'BRIDGE_VALIDATORS_ABI', `a function ${name}`);
-      return { chain, target: bridgeValidatorsTarget(chain), from: owner, function: fragment.format('sighash'), args, calldata: BRIDGE_VALIDATORS.encodeFunctionData(fragment, args) };
+      return { chain, target: bridgeValidatorsTarget(after, chain), from: owner, function: fragment.format('sighash'), args, calldata: BRIDGE_VALIDATORS.encodeFunctionData(fragment, args) };
     }),
   );
 }

@@ -12,6 +12,8 @@
  *   admitMember           {identity, name, identityPop, nodes: [node…], bridgeValidators: [{address, pop}]}
  *   removeMember          {identity}
  *   setPermissions        {permissions}                                 (the spec's `permissions` section, whole)
+ *   recordBridgeDeployment {home, foreign: {bridge, validators, deployedBlock}} (the deployed bridge
+ *                          contracts, bridge-deployment.ts; replaces any recorded before)
  * Bounds that need the consortium (which keys exist, which addresses were ever used, how many must sign)
  * are checked by `applyChange` (apply-change.ts), and so are the permission section's cross-field rules
  * (shared/permissioning/schema.ts `refinePermissions`, against the consortium's members); this schema
@@ -21,6 +23,7 @@ import { z } from 'zod';
 import { addressField, endpointField, intField, nodePublicKeyField, signatureField } from '../validation/fields.js';
 import { MAX_BRIDGE_VALIDATORS, MAX_KEYS_PER_MEMBER } from '../spec/schema.js';
 import { permissionsSchema } from '../permissioning/schema.js';
+import { bridgeDeploymentSchema } from './bridge-deployment.js';
 
 /** A new authority node: its signer and p2p node key, each with its proof of possession, and where it listens. */
 export const nodeEnrollmentSchema = z.strictObject({
@@ -59,6 +62,7 @@ export const changeSchema = z.discriminatedUnion('kind', [
   }),
   z.strictObject({ kind: z.literal('removeMember'), identity: addressField }),
   z.strictObject({ kind: z.literal('setPermissions'), permissions: permissionsSchema }),
+  z.strictObject({ kind: z.literal('recordBridgeDeployment'), ...bridgeDeploymentSchema.shape }),
 ]);
 
 /** A proposed change. */

@@ -1,10 +1,10 @@
 /**
  * The consortium as one revision leaves it (DESIGN.md §7): the members in order, each with its
  * authority nodes and bridge validators; how many bridge validators must sign; the governance
- * threshold; the Aura validator schedule; and every address ever used. Revision 0 is derived from the
- * spec and the genesis reveals, in the order assembly uses (shared/assembly/assemble.ts): nodes and
- * bridge validators interleaved by index, members in order. Every later revision is `applyChange`
- * (apply-change.ts) of the one before.
+ * threshold; the Aura validator schedule; every address ever used; and, once recorded, the deployed
+ * bridge contracts. Revision 0 is derived from the spec and the genesis reveals, in the order assembly
+ * uses (shared/assembly/assemble.ts): nodes and bridge validators interleaved by index, members in
+ * order. Every later revision is `applyChange` (apply-change.ts) of the one before.
  *
  * `usedAddresses` never shrinks: an identity, signer, node-key address, bridge validator or the
  * coordinator, once used, is never enrolled again (a removed key may still be held by someone).
@@ -28,6 +28,7 @@ import type { CeremonySpec } from '../spec/schema.js';
 import { permissionsSchema } from '../permissioning/schema.js';
 import { GENESIS_CONTRACT_NONCE } from '../permissioning/storage.js';
 import { interleave } from '../assembly/interleave.js';
+import { bridgeDeploymentSchema, type BridgeDeployment } from './bridge-deployment.js';
 
 const nodeSchema = z.strictObject({ signer: addressField, nodePublicKey: nodePublicKeyField, endpoint: endpointField });
 
@@ -44,8 +45,11 @@ export const consortiumStateSchema = z.strictObject({
   revision: intField(0),
   members: z.array(memberSchema).min(1),
   threshold: intField(1),
-  /** Null when the spec has no bridge. */
-  bridge: z.strictObject({ requiredSignatures: intField(1) }).nullable(),
+  /**
+   * Null when the spec has no bridge. `deployment`: the bridge contracts a recordBridgeDeployment
+   * revision recorded (bridge-deployment.ts), null until one does.
+   */
+  bridge: z.strictObject({ requiredSignatures: intField(1), deployment: bridgeDeploymentSchema.nullable() }).nullable(),
   schedule: z.strictObject({
     /** The validator list from block 0 (the genesis artifact's). */
     genesis: z.array(addressField).min(1),
@@ -87,6 +91,11 @@ export function bridgeOf(state: ConsortiumState): BridgeValidatorSet | null {
   return { validators: interleave(state.members.map((member) => member.bridgeValidators)), requiredSignatures: state.bridge.requiredSignatures };
 }
 
+/** The bridge contracts recorded as deployed, or null (no bridge, or none recorded yet). */
+export function bridgeDeploymentOf(state: ConsortiumState): BridgeDeployment | null {
+  return state.bridge?.deployment ?? null;
+}
+
 /** The address of a node's p2p key (what `usedAddresses` records for it). */
 export function nodeKeyAddress(node: Pick<ConsortiumNode, 'nodePublicKey'>): Address {
   return addressOfPublicKey(fromHex(node.nodePublicKey));
@@ -126,7 +135,7 @@ export function genesisConsortium(
     revision: 0,
     members,
     threshold: spec.governance.threshold,
-    bridge: spec.bridge === undefined ? null : { requiredSignatures: spec.bridge.requiredSignatures },
+    bridge: spec.bridge === undefined ? null : { requiredSignatures: spec.bridge.requiredSignatures, deployment: null },
     schedule: {
       genesis: [...assembled.validators],
       contracts: (spec.chain.validatorTransitions ?? []).map(({ fromBlock, kind, address }) => ({ fromBlock, kind, address })),

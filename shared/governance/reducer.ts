@@ -78,7 +78,7 @@ function propose(context: CeremonyContext, governance: GovernanceState, entry: P
   if (hashCanonical(payload.change) !== payload.changeHash) {
     throw new ConcordError('MESSAGE_INVALID', joinPath(payloadPath, 'changeHash'), 'keccak256 of the canonical JSON of the change');
   }
-  const after = applyChange({ ceremonyId: context.spec.ceremonyId, specHash: context.specHash }, current, entry.member, payload.change, payload.activationBlock, {
+  const after = applyChange(context, current, entry.member, payload.change, payload.activationBlock, {
     change: joinPath(payloadPath, 'change'),
     activationBlock: joinPath(payloadPath, 'activationBlock'),
   });

@@ -4,7 +4,8 @@
  * revision n to revision n-1's body). It carries the Propose and the Vote entries that passed it (with
  * their signatures), the consortium after it, the chain spec whose `validators.multi` gains the new
  * list at the activation block, the public bundle's manifest (its read-access section from the policy in
- * force), the exact BridgeValidators calls a bridge change needs, and the permission contract
+ * force, and the bridge deployment once recorded), the exact BridgeValidators calls a bridge change
+ * needs (targeting the recorded BridgeValidators contracts), and the permission contract
  * transactions (contract-changes.ts) anyone may submit, with the yes-voters' signatures; the coordinator signs `Revision{ceremonyId, specHash, revision, bodyHash}` over
  * keccak256(JCS(body)). `verifyRevisionChain` (verify-revisions.ts) re-derives all of it. A later
  * version gets a file of its own beside this one.
@@ -19,7 +20,7 @@ import { buildPublicBundle } from '../bundle/public.js';
 import type { AuraChainSpec } from '../chainspec/aura.js';
 import type { CeremonySpec } from '../spec/schema.js';
 import type { TypedValue } from '../eip712/types.js';
-import { bridgeOf, consortiumStateSchema, enodesOf, specInForce, validatorsOf, type ConsortiumState } from './consortium.js';
+import { bridgeDeploymentOf, bridgeOf, consortiumStateSchema, enodesOf, specInForce, validatorsOf, type ConsortiumState } from './consortium.js';
 import { bridgeCallSchema, bridgeCallsOf } from './bridge-calls.js';
 import { contractCallSchema, contractCallsOf, contractStepsOf } from './contract-changes.js';
 import { revisionChainSpec } from './revision-chain-spec.js';
@@ -79,7 +80,7 @@ export async function deriveRevision(genesis: RevisionGenesis, before: Consortiu
   const bridge = bridgeOf(after);
   // The public README's read-access section follows the policy in force.
   const spec = specInForce(genesis.spec, after);
-  const publicBundle = buildPublicBundle({ chainSpec, enodes, agreed: { spec, validators, bridge } });
+  const publicBundle = buildPublicBundle({ chainSpec, enodes, agreed: { spec, validators, bridge, bridgeDeployment: bridgeDeploymentOf(after) } });
   return {
     chainSpec,
     validators,

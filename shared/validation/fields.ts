@@ -20,6 +20,15 @@ function isChecksummed(value: string): boolean {
   }
 }
 
+/**
+ * An address with its EIP-55 checksum, exactly: for an address copied by hand (a deployed contract's),
+ * where a lowercase one would let a mistyped digit through unnoticed.
+ */
+export const checksummedAddressField = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, 'a 0x-prefixed 20-byte address (40 hex digits)')
+  .refine(isChecksummed, 'an address with its EIP-55 checksum (mixed case, as bridgeDeploymentResults.json and block explorers write it)');
+
 /** A 32-byte value as 0x + 64 lowercase hex digits. */
 export const hash32Field = z.string().regex(/^0x[0-9a-f]{64}$/, 'a 32-byte value as 0x + 64 lowercase hex digits');
 

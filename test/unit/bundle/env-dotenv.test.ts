@@ -73,6 +73,7 @@ describe('env files as dotenv 5 reads them', () => {
           agreedIndex: agreed.validators.indexOf(validator.address),
           agreedCount: agreed.validators.length,
           requiredSignatures: agreed.requiredSignatures,
+          bridgeDeployment: null,
           address: validator.address,
           secretKey: includeOracleKeys ? validator.secretKey : null,
         });

@@ -12,7 +12,7 @@ import { expectThrows } from '../../helpers/errors.js';
 
 const spec = parseSpec(JSON.parse(readFileSync(new URL('../../../ceremony-specs/seed-consortium.json', import.meta.url), 'utf8')));
 const validator = makeKey();
-const base = { spec, index: 0, agreedIndex: 2, agreedCount: 5, address: validator.address };
+const base = { spec, index: 0, agreedIndex: 2, agreedCount: 5, address: validator.address, bridgeDeployment: null };
 
 /** Every variable REFERENCE.md §4 lists for the oracle, less the key. */
 const VARIABLES = [
@@ -40,6 +40,24 @@ describe('buildOracleEnv', () => {
     const env = parseEnvFile(buildOracleEnv({ ...base, secretKey: validator.secretKey }), 'oracle.env');
     expect(env.get(ORACLE_KEY_VARIABLE)).toBe(Buffer.from(validator.secretKey).toString('hex'));
     expect(env.get(ORACLE_KEY_VARIABLE)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('writes the recorded bridge addresses and start blocks instead of their placeholders, and nothing else differs', () => {
+    const bridgeDeployment = {
+      home: { bridge: makeKey().address, validators: makeKey().address, deployedBlock: 1234 },
+      foreign: { bridge: makeKey().address, validators: makeKey().address, deployedBlock: 17_000_001 },
+    };
+    const placeholders = parseEnvFile(buildOracleEnv({ ...base, secretKey: null }), 'oracle.env');
+    const text = buildOracleEnv({ ...base, bridgeDeployment, secretKey: null });
+    const env = parseEnvFile(text, 'oracle.env');
+    expect(Object.fromEntries(env)).toEqual({
+      ...Object.fromEntries(placeholders),
+      COMMON_HOME_BRIDGE_ADDRESS: bridgeDeployment.home.bridge,
+      COMMON_FOREIGN_BRIDGE_ADDRESS: bridgeDeployment.foreign.bridge,
+      ORACLE_HOME_START_BLOCK: '1234',
+      ORACLE_FOREIGN_START_BLOCK: '17000001',
+    });
+    expect(text).toContain('# Bridge addresses and start blocks: the deployment the consortium recorded.');
   });
 
   it('refuses a key that is not the validator\'s', () => {

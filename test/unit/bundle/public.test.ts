@@ -18,7 +18,7 @@ describe('buildPublicBundle', () => {
 
   it('is the bundle the members approved: chain spec, peers, bridge deploy env and README, nothing secret', () => {
     const spec = parseSpec(fixture.artifact.spec);
-    const bundle = publicBundleOf(fixture.artifact, spec);
+    const bundle = publicBundleOf(fixture.artifact, spec, null);
     expect(bundle.files.map((file) => file.path)).toEqual([PUBLIC_FILES.chainSpec, PUBLIC_FILES.reservedPeers, PUBLIC_FILES.staticNodes, PUBLIC_FILES.bridgeDeployEnv, PUBLIC_FILES.readme]);
     expect(bundle.manifest).toEqual(fixture.artifact.publicManifest);
     expect(bundle.files.every((file) => !file.secret)).toBe(true);
@@ -28,11 +28,11 @@ describe('buildPublicBundle', () => {
 
   it('is the same bytes on every build (a pure function of spec and assembly)', () => {
     const spec = parseSpec(fixture.artifact.spec);
-    expect(publicBundleOf(fixture.artifact, spec)).toEqual(publicBundleOf(JSON.parse(fixture.artifactText), parseSpec(JSON.parse(fixture.artifactText).spec)));
+    expect(publicBundleOf(fixture.artifact, spec, null)).toEqual(publicBundleOf(JSON.parse(fixture.artifactText), parseSpec(JSON.parse(fixture.artifactText).spec), null));
   });
 
   it('lists every placeholder, validator, enode and bridge validator in the README', () => {
-    const readme = publicBundleOf(fixture.artifact, parseSpec(fixture.artifact.spec)).files.find((file) => file.path === PUBLIC_FILES.readme)?.content ?? '';
+    const readme = publicBundleOf(fixture.artifact, parseSpec(fixture.artifact.spec), null).files.find((file) => file.path === PUBLIC_FILES.readme)?.content ?? '';
     for (const placeholder of Object.values(PLACEHOLDERS)) {
       expect(readme).toContain(placeholder.variable);
       expect(readme).toContain(placeholder.value);
@@ -45,8 +45,8 @@ describe('buildPublicBundle', () => {
   });
 
   it('writes every placeholder of deploy.env into the README table', () => {
-    const env = publicBundleOf(fixture.artifact, parseSpec(fixture.artifact.spec)).files.find((file) => file.path === PUBLIC_FILES.bridgeDeployEnv)?.content ?? '';
-    const readme = publicBundleOf(fixture.artifact, parseSpec(fixture.artifact.spec)).files.find((file) => file.path === PUBLIC_FILES.readme)?.content ?? '';
+    const env = publicBundleOf(fixture.artifact, parseSpec(fixture.artifact.spec), null).files.find((file) => file.path === PUBLIC_FILES.bridgeDeployEnv)?.content ?? '';
+    const readme = publicBundleOf(fixture.artifact, parseSpec(fixture.artifact.spec), null).files.find((file) => file.path === PUBLIC_FILES.readme)?.content ?? '';
     for (const [, value] of parseEnvFile(env, 'deploy.env')) {
       if (value.startsWith('<')) expect(readme).toContain(value);
     }
@@ -60,7 +60,7 @@ describe('buildPublicBundle', () => {
       ],
       'no-bridge',
     );
-    const bundle = publicBundleOf(noBridge.artifact, parseSpec(noBridge.artifact.spec));
+    const bundle = publicBundleOf(noBridge.artifact, parseSpec(noBridge.artifact.spec), null);
     expect(bundle.files.map((file) => file.path)).toEqual([PUBLIC_FILES.chainSpec, PUBLIC_FILES.reservedPeers, PUBLIC_FILES.staticNodes, PUBLIC_FILES.readme]);
     expect(bundle.files.at(-1)?.content).not.toContain('## Bridge');
   });

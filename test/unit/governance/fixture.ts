@@ -21,6 +21,7 @@ import type { Hex, Hex32 } from '../../../shared/hash/hex.js';
 import { hashEntry, messageDigest, type EntryKind, type Payload, type SignedMessage, type TranscriptEntry } from '../../../shared/transcript/entry.js';
 import type { CeremonyState } from '../../../shared/ceremony/reducer.js';
 import type { Change, NodeEnrollment } from '../../../shared/governance/change.js';
+import type { BridgeDeployment } from '../../../shared/governance/bridge-deployment.js';
 import { memberOf, type ConsortiumState } from '../../../shared/governance/consortium.js';
 import { currentConsortium, findProposal, type GovernanceState, type Proposal } from '../../../shared/governance/proposals.js';
 import { signGovernancePop, type GovernancePopRole } from '../../../shared/governance/pop.js';
@@ -33,6 +34,14 @@ import { makePermissionedCeremony, type Outsiders, type PermissionedOptions } fr
 
 /** A far-future voting deadline (unix seconds): the reducer cannot see time, the coordinator can. */
 export const LATER = 4_000_000_000;
+
+/** A deployment of the bridge contracts to record: four fresh (checksummed) addresses and two deployment blocks. */
+export function newBridgeDeployment(): BridgeDeployment {
+  return {
+    home: { bridge: makeKey().address, validators: makeKey().address, deployedBlock: 4200 },
+    foreign: { bridge: makeKey().address, validators: makeKey().address, deployedBlock: 17_500_000 },
+  };
+}
 
 /** Signs a message as its kind's EIP-712 typed message (a Propose signs its change by hash). */
 export function signMessage<K extends EntryKind>(kind: K, payload: Payload<K>, key: TestKey): Hex {

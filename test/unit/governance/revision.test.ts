@@ -1,10 +1,11 @@
 /**
  * Revision artifacts (shared/governance/revision.ts) and their offline verification
  * (verify-revisions.ts): the chain spec keeps every earlier transition and the genesis hash, the
- * bridge calls decode with ethers to the intended call, and a tampered revision fails naming the field.
+ * bridge calls decode with ethers to the intended call (on the recorded BridgeValidators contracts once
+ * the deployment is recorded), and a tampered revision fails naming the field.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Interface } from 'ethers';
+import { getAddress, Interface } from 'ethers';
 import { computeGenesisHash } from '../../../shared/genesis/hash.js';
 import { checkChainSpec } from '../../../shared/chainspec/strict.js';
 import { signTyped } from '../../../shared/eip712/sign.js';
@@ -14,7 +15,7 @@ import { verifyRevisionChain } from '../../../shared/governance/verify-revisions
 import { makeKey } from '../../helpers/ceremony.js';
 import { expectThrows } from '../../helpers/errors.js';
 import { addValidatorLists } from '../../../shared/chainspec/aura.js';
-import { governed, type GovernanceRun } from './fixture.js';
+import { governed, newBridgeDeployment, type GovernanceRun } from './fixture.js';
 
 type Json = Record<string, any>; // raw JSON that the tamper table edits freely
 
@@ -157,6 +158,49 @@ describe('bridge calls', () => {
   });
 });
 
+describe('bridge calls once the deployment is recorded', () => {
+  let gov: GovernanceRun;
+  let revisions: RevisionArtifact[];
+  const first = newBridgeDeployment();
+  const redeployed = newBridgeDeployment();
+  const added = makeKey();
+
+  beforeAll(async () => {
+    gov = await governed({ ceremonyId: 'governance-bridge-recorded' });
+    const beta = gov.member('Beta');
+    await gov.pass(beta, { kind: 'recordBridgeDeployment', ...first });
+    await gov.pass(beta, { kind: 'setBridgeValidators', add: [{ member: beta.identity.address, address: added.address, pop: gov.pop(beta.identity.address, 'bridge', 1, added) }], remove: [], requiredSignatures: 3 });
+    await gov.pass(gov.member('Gamma'), { kind: 'recordBridgeDeployment', ...redeployed });
+    await gov.pass(beta, { kind: 'setBridgeValidators', add: [], remove: [], requiredSignatures: 2 });
+    revisions = await gov.revisionArtifacts();
+  });
+
+  it('makes no call to record the deployment', () => {
+    expect(revisions[0]?.bridgeCalls).toEqual([]);
+    expect(revisions[2]?.bridgeCalls).toEqual([]);
+    expect(revisions[0]?.consortium.bridge?.deployment).toEqual(first);
+  });
+
+  it('targets the recorded BridgeValidators contract of each chain, checksummed, with calldata ethers decodes', () => {
+    const calls = revisions[1]?.bridgeCalls ?? [];
+    expect(calls.map((call) => `${call.chain} ${call.target} ${decoded(call.calldata)}`)).toEqual([
+      `home ${first.home.validators} addValidator(${added.address})`,
+      `home ${first.home.validators} setRequiredSignatures(3)`,
+      `foreign ${first.foreign.validators} addValidator(${added.address})`,
+      `foreign ${first.foreign.validators} setRequiredSignatures(3)`,
+    ]);
+    for (const call of calls) expect(getAddress(call.target)).toBe(call.target);
+    expect(new Set(calls.map((call) => call.from))).toEqual(new Set([gov.ceremony.spec.bridge?.validatorsOwner]));
+  });
+
+  it('targets the contracts of the latest recording after a redeployment', () => {
+    expect((revisions[3]?.bridgeCalls ?? []).map((call) => `${call.chain} ${call.target} ${decoded(call.calldata)}`)).toEqual([
+      `home ${redeployed.home.validators} setRequiredSignatures(2)`,
+      `foreign ${redeployed.foreign.validators} setRequiredSignatures(2)`,
+    ]);
+  });
+});
+
 describe('verifyRevisionChain', () => {
   let gov: GovernanceRun;
   let genesis: Json;
@@ -175,6 +219,8 @@ describe('verifyRevisionChain', () => {
     const key = makeKey();
     await gov.pass(beta, { kind: 'setBridgeValidators', add: [{ member: beta.identity.address, address: key.address, pop: gov.pop(beta.identity.address, 'bridge', 1, key) }], remove: [], requiredSignatures: 2 });
     await gov.pass(gov.member('Gamma'), gov.admission('Delta', ['10.9.1.1:30303'], 0).change);
+    await gov.pass(beta, { kind: 'recordBridgeDeployment', ...newBridgeDeployment() });
+    await gov.pass(beta, { kind: 'setBridgeValidators', add: [], remove: [], requiredSignatures: 3 });
     genesis = JSON.parse(JSON.stringify(gov.genesisArtifact())) as Json;
     chain = await gov.revisionArtifacts();
   });
@@ -183,7 +229,7 @@ describe('verifyRevisionChain', () => {
     const report = await verifyRevisionChain(genesis, copy());
     expect(report.failures).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.revisions.map((r) => r.revision)).toEqual([1, 2, 3]);
+    expect(report.revisions.map((r) => r.revision)).toEqual([1, 2, 3, 4, 5]);
     expect(report.consortium).toEqual(gov.current);
   });
 
@@ -207,6 +253,10 @@ describe('verifyRevisionChain', () => {
     ['a vote signed by a non-member', (r) => ((r[0] as Json).votes[1].member = makeKey().address), ['revisions[0].votes[1].signature']],
     ['the change of the proposal', (r) => ((r[0] as Json).proposal.payload.change.node.endpoint = '10.9.9.9:30303'), ['revisions[0].proposal.payload.changeHash']],
     ['a proposal signature', (r) => ((r[0] as Json).proposal.signature = (r[0] as Json).votes[0].signature), ['revisions[0].proposal.signature']],
+    ['a recorded BridgeValidators address', (r) => ((r[3] as Json).consortium.bridge.deployment.home.validators = makeKey().address), ['revisions[3].consortium']],
+    ['a recorded start block', (r) => ((r[3] as Json).consortium.bridge.deployment.foreign.deployedBlock += 1), ['revisions[3].consortium']],
+    ['the recorded bridge in the proposal', (r) => ((r[3] as Json).proposal.payload.change.home.bridge = makeKey().address), ['revisions[3].proposal.payload.changeHash']],
+    ['a bridge call\'s target after the recording', (r) => ((r[4] as Json).bridgeCalls[0].target = '<BridgeValidators address: validatorContract() of the home bridge>'), ['revisions[4].bridgeCalls']],
   ];
   for (const [name, tamper, paths] of tampered) {
     it(`fails naming the field when ${name} is tampered with, even re-signed by the coordinator`, async () => {
@@ -219,7 +269,7 @@ describe('verifyRevisionChain', () => {
       revisions[index] = reseal(revisions[index] as Json);
       const report = await verifyRevisionChain(genesis, revisions);
       expect(report.ok).toBe(false);
-      const later = Array.from({ length: 2 - index }, (_, k) => `revisions[${index + 1 + k}]`);
+      const later = Array.from({ length: revisions.length - 1 - index }, (_, k) => `revisions[${index + 1 + k}]`);
       // A revision after the broken one also fails its link when the broken one's body changed.
       expect(report.failures.map((f) => f.path).filter((path) => !later.includes(path))).toEqual(paths);
       expect(report.failures.filter((f) => later.includes(f.path)).map((f) => f.check)).toEqual(later.map(() => 'revision chain'));
@@ -229,10 +279,11 @@ describe('verifyRevisionChain', () => {
 
   it('fails on a revision signed by another key than the coordinator\'s', async () => {
     const revisions = copy();
-    const { coordinatorSignature: _old, ...body } = revisions[2] as Json;
-    revisions[2] = { ...body, coordinatorSignature: signTyped('Revision', revisionSealMessage(body as RevisionBody), makeKey().secretKey) };
+    const last = revisions.length - 1;
+    const { coordinatorSignature: _old, ...body } = revisions[last] as Json;
+    revisions[last] = { ...body, coordinatorSignature: signTyped('Revision', revisionSealMessage(body as RevisionBody), makeKey().secretKey) };
     const report = await verifyRevisionChain(genesis, revisions);
-    expect(report.failures).toEqual([{ check: 'coordinator signature', path: 'revisions[2].coordinatorSignature', expected: `a signature by the coordinator ${gov.ceremony.coordinator.address} over the revision body` }]);
+    expect(report.failures).toEqual([{ check: 'coordinator signature', path: `revisions[${last}].coordinatorSignature`, expected: `a signature by the coordinator ${gov.ceremony.coordinator.address} over the revision body` }]);
   });
 
   it('fails on revisions out of order, and on a bad genesis artifact before any revision', async () => {
