@@ -6,36 +6,27 @@
  * the revision files are the ones the coordinator serves. `concord bundle --revision` runs as a real
  * child process and `concord verify <artifact> <revisions…> --bundle` checks what it wrote.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseToml } from 'smol-toml';
 import { startCoordinator, type RunningCoordinator } from '../../server/coordinator.js';
-import { encryptKeystore } from '../../shared/keys/keystore.js';
 import { formatEnode } from '../../shared/p2p/enode.js';
 import type { Change } from '../../shared/governance/change.js';
 import type { Hex32 } from '../../shared/hash/hex.js';
-import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
 import { keyPaths } from '../../client/keys/ceremony-keys.js';
 import { CeremonyRun, makeCeremony, type TestKey } from '../helpers/ceremony.js';
 import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
 import { startScript } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
+import { writeMemberKeys, writeTestKeystore } from '../helpers/member-folder.js';
 import { GovernanceRun, signMessage, type Signer } from '../unit/governance/fixture.js';
 
 const ID = 'e2e-bundle-revision';
 const LAYOUT = ['Acme', 'Bolt', 'Crane'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 1 }));
 
 /** Writes `key` as a keystore with its password file beside it, as the client does. */
-async function writeKeystore(path: string, key: TestKey): Promise<void> {
-  await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
-  const password = randomBytes(18).toString('base64');
-  await writeFile(path.replace(/\.json$/, '.password'), password, { mode: 0o600 });
-  await writeFile(path, await encryptKeystore(key.secretKey, password, { salt: randomBytes(32), iv: randomBytes(16), uuid: randomBytes(16) }, LIGHT_SCRYPT), { mode: 0o600 });
-}
-
 /** Runs `concord …` to its end; its exit code and output lines. */
 async function concord(args: readonly string[]): Promise<{ code: number | string; lines: string[] }> {
   const run = startScript('client/bin.ts', args);
@@ -96,16 +87,12 @@ describe('concord bundle --revision over a real coordinator', () => {
     mirror = new GovernanceRun(ceremony, run);
     await writeFile(artifactPath(), await (await fetch(`${coordinator.httpUrl}/api/ceremonies/${ID}/revisions/0`)).text());
     // Each member's folder as join leaves it.
-    for (const member of ceremony.members) {
-      await writeKeystore(keyPaths(keysOf(member.name), 'authority', 0).keystore, member.authorities[0]?.signer as TestKey);
-      await writeKeystore(keyPaths(keysOf(member.name), 'node', 0).keystore, member.authorities[0]?.node as TestKey);
-      await writeKeystore(keyPaths(keysOf(member.name), 'bridge', 0).keystore, member.bridgeValidators[0] as TestKey);
-    }
+    for (const member of ceremony.members) await writeMemberKeys(keysOf(member.name), member);
     // Acme's new node: keys made at its next index in its folder (as `propose add-authority` makes them), then passed.
     const node = mirror.newNode(mirror.member('Acme'), '10.7.0.1:30303');
     added = { signer: node.signer, node: node.node };
-    await writeKeystore(keyPaths(keysOf('Acme'), 'authority', 1).keystore, node.signer);
-    await writeKeystore(keyPaths(keysOf('Acme'), 'node', 1).keystore, node.node);
+    await writeTestKeystore(keyPaths(keysOf('Acme'), 'authority', 1).keystore, node.signer);
+    await writeTestKeystore(keyPaths(keysOf('Acme'), 'node', 1).keystore, node.node);
     expect(await pass('Acme', node.change)).toBe(1);
   });
   afterAll(async () => {

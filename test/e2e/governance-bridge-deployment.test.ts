@@ -9,22 +9,19 @@
  * and decode with ethers; the dashboard shows the recorded contracts; `verify` checks the chain.
  */
 import { createRequire } from 'node:module';
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Interface } from 'ethers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../server/coordinator.js';
-import { encryptKeystore } from '../../shared/keys/keystore.js';
 import type { RevisionArtifact } from '../../shared/governance/revision.js';
 import type { BridgeDeployment } from '../../shared/governance/bridge-deployment.js';
-import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
-import { keyPaths } from '../../client/keys/ceremony-keys.js';
-import { CeremonyRun, makeCeremony, type TestCeremony, type TestKey } from '../helpers/ceremony.js';
+import { CeremonyRun, makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
 import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
 import { startScript } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
+import { writeMemberKeys, writeTestKeystore } from '../helpers/member-folder.js';
 import { GovernanceRun, newBridgeDeployment, signMessage } from '../unit/governance/fixture.js';
 
 const ID = 'e2e-bridge-deployment';
@@ -33,12 +30,6 @@ const LAYOUT = ['Ash', 'Birch', 'Cedar'].map((name) => ({ name, authorityNodes: 
 const BRIDGE_VALIDATORS = new Interface(['function addValidator(address)', 'function removeValidator(address)', 'function setRequiredSignatures(uint256)']);
 /** dotenv 5 ships no types; `parse` returns each KEY=value it reads. */
 const dotenv = createRequire(import.meta.url)('dotenv') as { parse: (src: string) => Record<string, string> };
-
-async function writeKeystore(path: string, key: TestKey): Promise<void> {
-  const password = randomBytes(18).toString('base64');
-  await writeFile(path.replace(/\.json$/, '.password'), password, { mode: 0o600 });
-  await writeFile(path, await encryptKeystore(key.secretKey, password, { salt: randomBytes(32), iv: randomBytes(16), uuid: randomBytes(16) }, LIGHT_SCRYPT), { mode: 0o600 });
-}
 
 async function concord(args: readonly string[]): Promise<{ code: number | string; lines: string[] }> {
   const run = startScript('client/bin.ts', args);
@@ -91,11 +82,8 @@ describe('recording the bridge deployment over a real coordinator, with the conc
     artifactPath = join(folder, 'artifact.json');
     await writeFile(artifactPath, coordinator.ceremony(ID).artifact() as string);
     for (const m of ceremony.members as TestCeremony['members']) {
-      await mkdir(join(folderOf(m.name), 'keys'), { recursive: true, mode: 0o700 });
-      await writeKeystore(join(folderOf(m.name), 'identity.json'), m.identity);
-      await writeKeystore(keyPaths(folderOf(m.name), 'authority', 0).keystore, m.authorities[0]?.signer as TestKey);
-      await writeKeystore(keyPaths(folderOf(m.name), 'node', 0).keystore, m.authorities[0]?.node as TestKey);
-      await writeKeystore(keyPaths(folderOf(m.name), 'bridge', 0).keystore, m.bridgeValidators[0] as TestKey);
+      await writeTestKeystore(join(folderOf(m.name), 'identity.json'), m.identity);
+      await writeMemberKeys(folderOf(m.name), m);
     }
   });
   afterAll(async () => {

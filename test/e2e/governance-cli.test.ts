@@ -7,30 +7,23 @@
  * its revisions, and on a tampered revision. A coordinator with a fake clock refuses a vote after a
  * proposal's deadline.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../server/coordinator.js';
-import { decryptKeystore, encryptKeystore } from '../../shared/keys/keystore.js';
-import { LIGHT_SCRYPT } from '../../client/keys/kdf.js';
+import { decryptKeystore } from '../../shared/keys/keystore.js';
 import { keyPaths } from '../../client/keys/ceremony-keys.js';
-import { CeremonyRun, makeCeremony, type TestCeremony, type TestKey } from '../helpers/ceremony.js';
+import { CeremonyRun, makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
 import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
 import { startScript } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
+import { writeMemberKeys, writeTestKeystore } from '../helpers/member-folder.js';
 import { GovernanceRun, signMessage } from '../unit/governance/fixture.js';
 
 const LAYOUT = ['Ash', 'Birch', 'Cedar'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 1 }));
 
 /** Writes `key` as a keystore with its password file, as the client writes them. */
-async function writeKeystore(path: string, key: TestKey): Promise<void> {
-  const password = randomBytes(18).toString('base64');
-  await writeFile(path.replace(/\.json$/, '.password'), password, { mode: 0o600 });
-  await writeFile(path, await encryptKeystore(key.secretKey, password, { salt: randomBytes(32), iv: randomBytes(16), uuid: randomBytes(16) }, LIGHT_SCRYPT), { mode: 0o600 });
-}
-
 /** Runs `concord …` to its end; its exit code and output lines. */
 async function concord(args: readonly string[]): Promise<{ code: number | string; lines: string[] }> {
   const run = startScript('client/bin.ts', args);
@@ -69,11 +62,8 @@ describe('governance with the concord CLI', () => {
     await writeFile(artifactPath, coordinator.ceremony(ceremony.spec.ceremonyId).artifact() as string);
     // Each member's folder as join leaves it: identity keystore, and keys/ with its enrolled keys.
     for (const m of ceremony.members) {
-      await mkdir(join(folderOf(m.name), 'keys'), { recursive: true, mode: 0o700 });
-      await writeKeystore(join(folderOf(m.name), 'identity.json'), m.identity);
-      await writeKeystore(keyPaths(folderOf(m.name), 'authority', 0).keystore, m.authorities[0]?.signer as TestKey);
-      await writeKeystore(keyPaths(folderOf(m.name), 'node', 0).keystore, m.authorities[0]?.node as TestKey);
-      await writeKeystore(keyPaths(folderOf(m.name), 'bridge', 0).keystore, m.bridgeValidators[0] as TestKey);
+      await writeTestKeystore(join(folderOf(m.name), 'identity.json'), m.identity);
+      await writeMemberKeys(folderOf(m.name), m);
     }
   });
   afterAll(async () => {

@@ -24,7 +24,7 @@ import { READER_PROXY_SERVICE } from '../../../shared/bundle/docker-compose.js';
 import { verifyMemberBundle, type FolderFile } from '../../../shared/bundle/verify-bundle.js';
 import { readerRandomness } from '../../../client/keys/reader-credentials.js';
 import { BUNDLE_LAYOUT, finalizedCeremony, keyMaterialOf, sealedCeremony, type FinalizedCeremony } from './fixture.js';
-import { directives, nethermindFilterAllows, nftCheck, parseNftFile, parseNginxConf, withoutBlanks } from './conf-parsers.js';
+import { directives, nftCheck, parseNftFile, parseNginxConf, withoutBlanks } from './conf-parsers.js';
 import { makePermissionedCeremony } from '../permissioning/fixture.js';
 import { makeKey, type TestMember } from '../../helpers/ceremony.js';
 import { expectThrows } from '../../helpers/errors.js';

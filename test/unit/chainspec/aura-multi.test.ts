@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   assembleAuraChainSpec,
-  type AuraChainSpecInput,
   type ListValidators,
   type MultiValidators,
   type ValidatorTransition,
