@@ -18,20 +18,13 @@ import { keyPaths } from '../../client/keys/ceremony-keys.js';
 import { CeremonyRun, makeCeremony, type TestKey } from '../helpers/ceremony.js';
 import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
-import { startScript } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
+import { concord } from '../helpers/cli-consortium.js';
 import { writeMemberKeys, writeTestKeystore } from '../helpers/member-folder.js';
 import { GovernanceRun, signMessage, type Signer } from '../unit/governance/fixture.js';
 
 const ID = 'e2e-bundle-revision';
 const LAYOUT = ['Acme', 'Bolt', 'Crane'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 1 }));
-
-/** Writes `key` as a keystore with its password file beside it, as the client does. */
-/** Runs `concord …` to its end; its exit code and output lines. */
-async function concord(args: readonly string[]): Promise<{ code: number | string; lines: string[] }> {
-  const run = startScript('client/bin.ts', args);
-  return { code: await run.exited, lines: run.lines };
-}
 
 describe('concord bundle --revision over a real coordinator', () => {
   const ceremony = makeCeremony({ layout: LAYOUT, ceremonyId: ID, requiredSignatures: 2 });

@@ -19,8 +19,8 @@ import type { BridgeDeployment } from '../../shared/governance/bridge-deployment
 import { CeremonyRun, makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
 import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
-import { startScript } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
+import { concord } from '../helpers/cli-consortium.js';
 import { writeMemberKeys, writeTestKeystore } from '../helpers/member-folder.js';
 import { GovernanceRun, newBridgeDeployment, signMessage } from '../unit/governance/fixture.js';
 
@@ -30,12 +30,6 @@ const LAYOUT = ['Ash', 'Birch', 'Cedar'].map((name) => ({ name, authorityNodes: 
 const BRIDGE_VALIDATORS = new Interface(['function addValidator(address)', 'function removeValidator(address)', 'function setRequiredSignatures(uint256)']);
 /** dotenv 5 ships no types; `parse` returns each KEY=value it reads. */
 const dotenv = createRequire(import.meta.url)('dotenv') as { parse: (src: string) => Record<string, string> };
-
-async function concord(args: readonly string[]): Promise<{ code: number | string; lines: string[] }> {
-  const run = startScript('client/bin.ts', args);
-  const code = await run.exited;
-  return { code, lines: run.lines };
-}
 
 describe('recording the bridge deployment over a real coordinator, with the concord CLI', () => {
   const ceremony = makeCeremony({ layout: LAYOUT, ceremonyId: ID, requiredSignatures: 2 });

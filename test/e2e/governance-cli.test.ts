@@ -14,34 +14,13 @@ import { startCoordinator, type RunningCoordinator } from '../../server/coordina
 import { decryptKeystore } from '../../shared/keys/keystore.js';
 import { keyPaths } from '../../client/keys/ceremony-keys.js';
 import { CeremonyRun, makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
-import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
-import { connectMember, type RawClient } from '../helpers/ws-client.js';
-import { startScript } from '../helpers/processes.js';
+import { connectMember } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
+import { concord, finalizeOverWebsockets } from '../helpers/cli-consortium.js';
 import { writeMemberKeys, writeTestKeystore } from '../helpers/member-folder.js';
 import { GovernanceRun, signMessage } from '../unit/governance/fixture.js';
 
 const LAYOUT = ['Ash', 'Birch', 'Cedar'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 1 }));
-
-/** Writes `key` as a keystore with its password file, as the client writes them. */
-/** Runs `concord …` to its end; its exit code and output lines. */
-async function concord(args: readonly string[]): Promise<{ code: number | string; lines: string[] }> {
-  const run = startScript('client/bin.ts', args);
-  const code = await run.exited;
-  return { code, lines: run.lines };
-}
-
-/** Finalizes `ceremony` on `coordinator` with scripted members over websockets. */
-async function finalize(coordinator: RunningCoordinator, ceremony: TestCeremony): Promise<void> {
-  const members = await connectAll(coordinator.wsUrl, ceremony);
-  for (const step of STEPS) {
-    for (const [i, member] of ceremony.members.entries()) {
-      const reader = members[i] as RawClient;
-      expect(await reader.send(await frameFor(ceremony, member, step, reader))).toMatchObject({ type: 'receipt' });
-    }
-  }
-  for (const member of members) member.close();
-}
 
 describe('governance with the concord CLI', () => {
   const ceremony = makeCeremony({ layout: LAYOUT, ceremonyId: 'cli-governance', requiredSignatures: 2 });
@@ -57,7 +36,7 @@ describe('governance with the concord CLI', () => {
   beforeAll(async () => {
     folder = await tempFolder('cli-governance');
     coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
-    await finalize(coordinator, ceremony);
+    await finalizeOverWebsockets(coordinator, ceremony);
     artifactPath = join(folder, 'artifact.json');
     await writeFile(artifactPath, coordinator.ceremony(ceremony.spec.ceremonyId).artifact() as string);
     // Each member's folder as join leaves it: identity keystore, and keys/ with its enrolled keys.
@@ -183,7 +162,7 @@ describe('a vote after the voting deadline, on a coordinator whose clock has pas
     let nowMs = Date.now();
     const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey, now: () => nowMs });
     try {
-      await finalize(coordinator, ceremony);
+      await finalizeOverWebsockets(coordinator, ceremony);
       const run = new CeremonyRun(ceremony);
       for (const entry of coordinator.ceremony('late-vote').transcript(0)) await run.apply(entry);
       const gov = new GovernanceRun(ceremony, run);

@@ -30,20 +30,13 @@ import type { Hex32 } from '../../shared/hash/hex.js';
 import { CeremonyRun, makeKey, type TestKey } from '../helpers/ceremony.js';
 import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
-import { startScript } from '../helpers/processes.js';
 import { tempFolder } from '../helpers/temp.js';
+import { concord } from '../helpers/cli-consortium.js';
 import { GovernanceRun, LATER, signMessage, type Signer } from '../unit/governance/fixture.js';
 import { defaultPolicy, makePermissionedCeremony, type PermissionedCeremony } from '../unit/permissioning/fixture.js';
 import { genesisEvm, type GenesisEvm } from '../unit/permissioning/genesis-evm.js';
 
 const LAYOUT = ['Acme', 'Bolt', 'Crane'].map((name) => ({ name, authorityNodes: 1, bridgeValidators: 1 }));
-
-/** Runs `concord …` to its end; its exit code and output lines. */
-async function concord(args: readonly string[]): Promise<{ code: number | string; lines: string[] }> {
-  const run = startScript('client/bin.ts', args);
-  const code = await run.exited;
-  return { code, lines: run.lines };
-}
 
 describe('permission contract changes over a real coordinator', () => {
   let setup: PermissionedCeremony;
