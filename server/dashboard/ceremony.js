@@ -94,6 +94,8 @@ function render() {
     artifactBox.append(el('span', ok ? '  ✓ verified by the coordinator (check it yourself: concord verify)' : `  ✗ does not verify: ${artifact.failures.join('; ')}`, { class: 'verified', 'data-ok': String(ok) }));
   } else artifactBox.textContent = 'not yet signed';
 
+  $('policy').replaceChildren(...view.policy.map((sentence) => el('li', sentence)));
+
   renderGovernance(view.governance, names);
 
   $('head').textContent = status.head;

@@ -3,7 +3,8 @@
  * timeline with deadlines, the transcript as it grew (kind, member, hash, time), the assembled
  * validators and bridge validators, each member's approved genesis hash, the artifact with the
  * coordinator's own verification of it, and after genesis the consortium as the latest revision left
- * it (with the bridge contracts recorded as deployed) and the governance proposals with their tallies.
+ * it (with the bridge contracts recorded as deployed) and the governance proposals with their tallies;
+ * and the genesis permission policy in the words `concord verify` prints, for the people who sign off on it.
  * Everything here is public: no key, no password, no salt before its reveal (salts are published by
  * the reveal itself).
  */
@@ -15,6 +16,7 @@ import { proposalViews, type ProposalView } from '../../shared/governance/propos
 import { currentConsortium, type GovernanceState } from '../../shared/governance/proposals.js';
 import { bridgeDeploymentOf, bridgeOf, validatorsOf } from '../../shared/governance/consortium.js';
 import type { BridgeDeployment } from '../../shared/governance/bridge-deployment.js';
+import { describePolicy } from '../../shared/permissioning/describe.js';
 
 export interface DashboardView {
   consortium: string;
@@ -24,6 +26,8 @@ export interface DashboardView {
   transcript: { seq: number; kind: string; member: string; memberName: string; hash: string; acceptedMs: number; genesisHash: string | null }[];
   assembly: { genesisHash: string; validators: string[]; bridgeValidators: string[]; requiredSignatures: number | null } | null;
   artifact: { available: boolean; verified: boolean | null; failures: string[] };
+  /** The spec's permission policy in plain words (shared/permissioning/describe.ts), with the bridge validators once assembled. */
+  policy: string[];
   /** The name of every identity the transcript or a proposal may show: the spec's members, those any revision admitted, the coordinator. */
   names: Record<string, string>;
   /** After genesis: the consortium of the latest revision and every proposal with its tally and deadline. */
@@ -86,6 +90,7 @@ export async function dashboardView(host: CeremonyHost, nowMs: number): Promise<
             requiredSignatures: assembly.bridge?.requiredSignatures ?? null,
           },
     artifact: { available: text !== null, verified: check === undefined ? null : check.ok, failures: check?.failures ?? [] },
+    policy: describePolicy(spec, assembly?.bridge?.validators ?? []),
     names: Object.fromEntries(names),
     governance: governance === null ? null : governanceView(governance),
     nowMs,

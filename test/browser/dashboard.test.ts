@@ -21,6 +21,7 @@ import type { Participation } from '../../client/ceremony/participate.js';
 import { signTyped } from '../../shared/eip712/sign.js';
 import { hashEntry, type TranscriptEntry } from '../../shared/transcript/entry.js';
 import { verifyArtifact } from '../../shared/artifact/verify.js';
+import { describePolicy } from '../../shared/permissioning/describe.js';
 import { decryptKeystore } from '../../shared/keys/keystore.js';
 import { hashSpec, parseSpec } from '../../shared/spec/parse.js';
 import { makeCeremony, makeKey, specJson, type TestCeremony, type TestMember } from '../helpers/ceremony.js';
@@ -207,6 +208,7 @@ describe('the ceremony dashboard', () => {
     expect(await page.locator('#bridge li').allTextContents()).toEqual(artifact.bridge.validators);
     expect(artifact.bridge.validators).toHaveLength(3);
     expect(await page.locator('#required').textContent()).toBe(`${artifact.bridge.requiredSignatures} of 3 signatures required`);
+    expect(await page.locator('#policy li').allTextContents()).toEqual(describePolicy(ceremony.spec, artifact.bridge.validators));
 
     // The page's link is the artifact: the file it downloads is the one every member's client verified and saved.
     const link = page.locator('#artifact a');

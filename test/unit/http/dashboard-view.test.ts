@@ -16,6 +16,9 @@ import type { Hex32 } from '../../../shared/hash/hex.js';
 import { connectMember, type RawClient } from '../../helpers/ws-client.js';
 import { tempFolder } from '../../helpers/temp.js';
 import { governed, type GovernanceRun, type Signer } from '../governance/fixture.js';
+import { makePermissionedCeremony } from '../permissioning/fixture.js';
+import { describePolicy } from '../../../shared/permissioning/describe.js';
+import { finalizeOverWebsockets } from '../../helpers/cli-consortium.js';
 
 const ID = 'dashboard-view';
 
@@ -139,5 +142,28 @@ describe('the dashboard view after governance', () => {
     const view = await dashboardView(coordinator.ceremony(ID), Date.now());
     expect(view.artifact).toEqual({ available: true, verified: false, failures: ['assembly: artifact.validators', 'coordinator signature: artifact.coordinatorSignature'] });
     expect(view.governance?.revision).toBe(2);
+  });
+});
+
+describe('the dashboard view of a permissioned ceremony', () => {
+  it('shows the policy in the words concord verify prints, before any reveal and with the bridge validators once assembled', async () => {
+    const { ceremony, outsiders } = await makePermissionedCeremony();
+    const folder = await tempFolder('dashboard-policy');
+    const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
+    try {
+      const id = ceremony.spec.ceremonyId;
+      const before = await dashboardView(coordinator.ceremony(id), Date.now());
+      expect(before.policy).toEqual(describePolicy(ceremony.spec, []));
+      expect(before.policy[0]).toMatch(/^Permissions: enforced on chain from block 1 /);
+      expect(before.policy.join('\n')).toContain(`${outsiders.deployer.address} (deploys the token bridge)`);
+      await finalizeOverWebsockets(coordinator, ceremony);
+      const after = await dashboardView(coordinator.ceremony(id), Date.now());
+      const bridgeValidators = after.assembly?.bridgeValidators ?? [];
+      expect(bridgeValidators.length).toBeGreaterThan(0);
+      expect(after.policy).toEqual(describePolicy(ceremony.spec, bridgeValidators));
+      expect(after.policy).not.toEqual(before.policy);
+    } finally {
+      await coordinator.close();
+    }
   });
 });
