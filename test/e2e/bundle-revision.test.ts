@@ -16,7 +16,7 @@ import type { Change } from '../../shared/governance/change.js';
 import type { Hex32 } from '../../shared/hash/hex.js';
 import { keyPaths } from '../../client/keys/ceremony-keys.js';
 import { CeremonyRun, makeCeremony, type TestKey } from '../helpers/ceremony.js';
-import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
+import { finalizeOverWebsockets } from '../helpers/scripted-members.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
 import { concord } from '../helpers/cli-consortium.js';
@@ -67,14 +67,7 @@ describe('concord bundle --revision over a real coordinator', () => {
   beforeAll(async () => {
     folder = await tempFolder('bundle-revision');
     coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'coordinator.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey, log: () => undefined });
-    const members = await connectAll(coordinator.wsUrl, ceremony);
-    for (const step of STEPS) {
-      for (const [i, member] of ceremony.members.entries()) {
-        const reader = members[i] as RawClient;
-        expect(await reader.send(await frameFor(ceremony, member, step, reader))).toMatchObject({ type: 'receipt' });
-      }
-    }
-    for (const member of members) member.close();
+    await finalizeOverWebsockets(coordinator.wsUrl, ceremony);
     const run = new CeremonyRun(ceremony);
     for (const entry of coordinator.ceremony(ID).transcript(0)) await run.apply(entry);
     mirror = new GovernanceRun(ceremony, run);

@@ -17,8 +17,8 @@ import { startCoordinator, type RunningCoordinator } from '../../server/coordina
 import type { RevisionArtifact } from '../../shared/governance/revision.js';
 import type { BridgeDeployment } from '../../shared/governance/bridge-deployment.js';
 import { CeremonyRun, makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
-import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
-import { connectMember, type RawClient } from '../helpers/ws-client.js';
+import { finalizeOverWebsockets } from '../helpers/scripted-members.js';
+import { connectMember } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
 import { concord } from '../helpers/cli-consortium.js';
 import { writeMemberKeys, writeTestKeystore } from '../helpers/member-folder.js';
@@ -66,13 +66,7 @@ describe('recording the bridge deployment over a real coordinator, with the conc
   beforeAll(async () => {
     folder = await tempFolder('e2e-bridge-deployment');
     coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey, log: () => undefined });
-    const members = await connectAll(coordinator.wsUrl, ceremony);
-    for (const step of STEPS) {
-      for (const [i, member] of ceremony.members.entries()) {
-        expect(await (members[i] as RawClient).send(await frameFor(ceremony, member, step, members[i] as RawClient))).toMatchObject({ type: 'receipt' });
-      }
-    }
-    for (const member of members) member.close();
+    await finalizeOverWebsockets(coordinator.wsUrl, ceremony);
     artifactPath = join(folder, 'artifact.json');
     await writeFile(artifactPath, coordinator.ceremony(ID).artifact() as string);
     for (const m of ceremony.members as TestCeremony['members']) {

@@ -16,7 +16,8 @@ import { keyPaths } from '../../client/keys/ceremony-keys.js';
 import { CeremonyRun, makeCeremony, type TestCeremony } from '../helpers/ceremony.js';
 import { connectMember } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
-import { concord, finalizeOverWebsockets } from '../helpers/cli-consortium.js';
+import { concord } from '../helpers/cli-consortium.js';
+import { finalizeOverWebsockets } from '../helpers/scripted-members.js';
 import { writeMemberKeys, writeTestKeystore } from '../helpers/member-folder.js';
 import { GovernanceRun, signMessage } from '../unit/governance/fixture.js';
 
@@ -36,7 +37,7 @@ describe('governance with the concord CLI', () => {
   beforeAll(async () => {
     folder = await tempFolder('cli-governance');
     coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
-    await finalizeOverWebsockets(coordinator, ceremony);
+    await finalizeOverWebsockets(coordinator.wsUrl, ceremony);
     artifactPath = join(folder, 'artifact.json');
     await writeFile(artifactPath, coordinator.ceremony(ceremony.spec.ceremonyId).artifact() as string);
     // Each member's folder as join leaves it: identity keystore, and keys/ with its enrolled keys.
@@ -162,7 +163,7 @@ describe('a vote after the voting deadline, on a coordinator whose clock has pas
     let nowMs = Date.now();
     const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey, now: () => nowMs });
     try {
-      await finalizeOverWebsockets(coordinator, ceremony);
+      await finalizeOverWebsockets(coordinator.wsUrl, ceremony);
       const run = new CeremonyRun(ceremony);
       for (const entry of coordinator.ceremony('late-vote').transcript(0)) await run.apply(entry);
       const gov = new GovernanceRun(ceremony, run);

@@ -28,7 +28,7 @@ import { compareAddresses, RIGHTS_MASK } from '../../shared/permissioning/policy
 import type { Permissions } from '../../shared/permissioning/schema.js';
 import type { Hex32 } from '../../shared/hash/hex.js';
 import { CeremonyRun, makeKey, type TestKey } from '../helpers/ceremony.js';
-import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
+import { finalizeOverWebsockets } from '../helpers/scripted-members.js';
 import { connectMember, type RawClient } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
 import { concord } from '../helpers/cli-consortium.js';
@@ -101,14 +101,7 @@ describe('permission contract changes over a real coordinator', () => {
     id = ceremony.spec.ceremonyId;
     folder = await tempFolder('e2e-governance-permissions');
     coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'coordinator.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey });
-    const members = await connectAll(coordinator.wsUrl, ceremony);
-    for (const step of STEPS) {
-      for (const [i, member] of ceremony.members.entries()) {
-        const reader = members[i] as RawClient;
-        expect(await reader.send(await frameFor(ceremony, member, step, reader))).toMatchObject({ type: 'receipt' });
-      }
-    }
-    for (const member of members) member.close();
+    await finalizeOverWebsockets(coordinator.wsUrl, ceremony);
     expect(host().status().phase).toBe('FINALIZED');
     const run = new CeremonyRun(ceremony);
     for (const entry of host().transcript(0)) await run.apply(entry);

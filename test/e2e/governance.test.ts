@@ -19,7 +19,7 @@ import { verifyRevisionChain } from '../../shared/governance/verify-revisions.js
 import { validatorsOf } from '../../shared/governance/consortium.js';
 import type { Hex32 } from '../../shared/hash/hex.js';
 import { CeremonyRun, makeCeremony, makeKey, type TestKey } from '../helpers/ceremony.js';
-import { connectAll, frameFor, STEPS } from '../helpers/scripted-members.js';
+import { finalizeOverWebsockets } from '../helpers/scripted-members.js';
 import { connectMember, connectRaw, type RawClient } from '../helpers/ws-client.js';
 import { tempFolder } from '../helpers/temp.js';
 import { GovernanceRun, LATER, signMessage, type Signer } from '../unit/governance/fixture.js';
@@ -85,14 +85,7 @@ describe('governance over a real coordinator', () => {
   beforeAll(async () => {
     folder = await tempFolder('e2e-governance');
     coordinator = await start();
-    const members = await connectAll(coordinator.wsUrl, ceremony);
-    for (const step of STEPS) {
-      for (const [i, member] of ceremony.members.entries()) {
-        const reader = members[i] as RawClient;
-        expect(await reader.send(await frameFor(ceremony, member, step, reader))).toMatchObject({ type: 'receipt' });
-      }
-    }
-    for (const member of members) member.close();
+    await finalizeOverWebsockets(coordinator.wsUrl, ceremony);
     expect(host().status().phase).toBe('FINALIZED');
     const run = new CeremonyRun(ceremony);
     for (const entry of host().transcript(0)) await run.apply(entry);

@@ -95,8 +95,8 @@ export interface CeremonyOptions {
   requiredSignatures?: number;
   /** Phase deadlines in seconds; each one not given is an hour. */
   deadlines?: Partial<CeremonySpec['deadlines']>;
-  /** The spec's `deployment` section, as written; absent, the spec has none. */
-  deployment?: Record<string, unknown>;
+  /** Edits the raw spec JSON before it is parsed (a `deployment` or `permissions` section, chain fields); gets the members' identities. */
+  editSpec?: (json: Record<string, unknown>, identities: readonly Address[]) => void;
 }
 
 /** The endpoint of member `m`'s node `i`: distinct for every node of a test ceremony. */
@@ -199,7 +199,7 @@ export function makeCeremony(options: CeremonyOptions = {}): TestCeremony {
     keys.map((k) => ({ layout: k.layout, identity: k.identity.address, endpoints: k.authorities.map((a) => a.endpoint) })),
     options.requiredSignatures,
   );
-  if (options.deployment !== undefined) json.deployment = options.deployment;
+  options.editSpec?.(json, keys.map((k) => k.identity.address));
   const spec = parseSpec({ ...json, deadlines: { ...(json.deadlines as CeremonySpec['deadlines']), ...options.deadlines } });
   const specHash = hashSpec(spec);
   const ceremony: TestCeremony = { spec, specHash, context: { spec, specHash }, coordinator, members: [] };

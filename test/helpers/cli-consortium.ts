@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { startCoordinator, type RunningCoordinator } from '../../server/coordinator.js';
 import type { TestCeremony, TestMember } from './ceremony.js';
-import { connectAll, frameFor, STEPS } from './scripted-members.js';
-import type { RawClient } from './ws-client.js';
+import { finalizeOverWebsockets } from './scripted-members.js';
 import { startScript } from './processes.js';
 import { tempFolder } from './temp.js';
 import { writeMemberKeys, writeTestKeystore } from './member-folder.js';
@@ -27,21 +26,6 @@ export async function concord(args: readonly string[]): Promise<ConcordRun> {
   const run = startScript('client/bin.ts', args);
   const code = await run.exited;
   return { code, lines: run.lines };
-}
-
-/** Finalizes `ceremony` on `coordinator` with scripted members over websockets. */
-export async function finalizeOverWebsockets(coordinator: RunningCoordinator, ceremony: TestCeremony): Promise<void> {
-  const members = await connectAll(coordinator.wsUrl, ceremony);
-  try {
-    for (const step of STEPS) {
-      for (const [i, member] of ceremony.members.entries()) {
-        const reader = members[i] as RawClient;
-        expect(await reader.send(await frameFor(ceremony, member, step, reader))).toMatchObject({ type: 'receipt' });
-      }
-    }
-  } finally {
-    for (const member of members) member.close();
-  }
 }
 
 /** Where the coordinator's transcript ends, as its status endpoint says. */
@@ -74,7 +58,7 @@ export async function startCliConsortium(ceremony: TestCeremony): Promise<CliCon
   const folder = await tempFolder(id);
   const coordinator = await startCoordinator({ spec: ceremony.spec, dbPath: join(folder, 'c.sqlite'), host: '127.0.0.1', port: 0, coordinatorKey: ceremony.coordinator.secretKey, log: () => undefined });
   try {
-    await finalizeOverWebsockets(coordinator, ceremony);
+    await finalizeOverWebsockets(coordinator.wsUrl, ceremony);
     const artifactPath = join(folder, 'artifact.json');
     await writeFile(artifactPath, coordinator.ceremony(id).artifact() as string);
     const folderOf = (name: string): string => join(folder, name);

@@ -4,6 +4,7 @@
  * from the transcript the coordinator serves, as a real client does. A fixed order makes the transcript,
  * and so the artifact, a pure function of the inputs.
  */
+import { expect } from 'vitest';
 import { replay } from '../../shared/ceremony/reducer.js';
 import type { Payload } from '../../shared/transcript/entry.js';
 import { signPayload, type TestCeremony, type TestMember } from './ceremony.js';
@@ -45,4 +46,19 @@ export async function frameFor(ceremony: TestCeremony, member: TestMember, step:
 /** Authenticated connections, one per member, in spec order. */
 export async function connectAll(wsUrl: string, ceremony: TestCeremony): Promise<RawClient[]> {
   return Promise.all(ceremony.members.map((member) => connectMember(wsUrl, ceremony.spec.ceremonyId, member.identity)));
+}
+
+/** Finalizes `ceremony` on the coordinator at `wsUrl`: every member sends each step in turn, each must get a receipt. */
+export async function finalizeOverWebsockets(wsUrl: string, ceremony: TestCeremony): Promise<void> {
+  const members = await connectAll(wsUrl, ceremony);
+  try {
+    for (const step of STEPS) {
+      for (const [i, member] of ceremony.members.entries()) {
+        const reader = members[i] as RawClient;
+        expect(await reader.send(await frameFor(ceremony, member, step, reader))).toMatchObject({ type: 'receipt' });
+      }
+    }
+  } finally {
+    for (const member of members) member.close();
+  }
 }

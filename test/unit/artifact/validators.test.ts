@@ -10,18 +10,8 @@ import { artifactSealMessage, buildArtifactBody, sealArtifact } from '../../../s
 import type { GenesisArtifact } from '../../../shared/artifact/schema.js';
 import { verifyArtifact } from '../../../shared/artifact/verify.js';
 import { checkChainSpec } from '../../../shared/chainspec/strict.js';
-import { hashSpec, parseSpec } from '../../../shared/spec/parse.js';
-import type { SpecMember } from '../../../shared/spec/schema.js';
-import {
-  CeremonyRun,
-  DEFAULT_LAYOUT,
-  buildContribution,
-  endpointOf,
-  makeKey,
-  randomHash,
-  specJson,
-  type TestCeremony,
-} from '../../helpers/ceremony.js';
+import { parseSpec } from '../../../shared/spec/parse.js';
+import { CeremonyRun, DEFAULT_LAYOUT, endpointOf, makeCeremony, makeKey, specJson, type TestCeremony } from '../../helpers/ceremony.js';
 import { expectThrows } from '../../helpers/errors.js';
 
 type Json = Record<string, any>; // raw JSON that the tables edit freely
@@ -48,27 +38,7 @@ function specWith(edit: (chain: Json) => void): Json {
 
 /** makeCeremony (test/helpers/ceremony.ts) with `chain.validatorTransitions` in the spec. */
 function makeCeremonyWithTransitions(transitions: readonly Json[]): TestCeremony {
-  const coordinator = makeKey();
-  const keys = DEFAULT_LAYOUT.map((layout, m) => ({
-    layout,
-    identity: makeKey(),
-    authorities: Array.from({ length: layout.authorityNodes }, (_, i) => ({ signer: makeKey(), node: makeKey(), endpoint: endpointOf(m, i) })),
-    bridgeValidators: Array.from({ length: layout.bridgeValidators }, () => makeKey()),
-  }));
-  const json = specJson(
-    'validators-test',
-    coordinator.address,
-    keys.map((k) => ({ layout: k.layout, identity: k.identity.address, endpoints: k.authorities.map((a) => a.endpoint) })),
-  );
-  (json.chain as Json).validatorTransitions = transitions;
-  const spec = parseSpec(json);
-  const specHash = hashSpec(spec);
-  const ceremony: TestCeremony = { spec, specHash, context: { spec, specHash }, coordinator, members: [] };
-  keys.forEach((k, m) => {
-    const base = { name: k.layout.name, identity: k.identity, authorities: k.authorities, bridgeValidators: k.bridgeValidators, spec: spec.members[m] as SpecMember };
-    ceremony.members.push({ ...base, contribution: buildContribution(ceremony, base), salt: randomHash() });
-  });
-  return ceremony;
+  return makeCeremony({ ceremonyId: 'validators-test', editSpec: (json) => ((json.chain as Json).validatorTransitions = transitions) });
 }
 
 describe('ceremony spec: chain.validatorTransitions', () => {

@@ -186,7 +186,7 @@ describe('buildMemberBundle: an open chain with RPC on a routable address', () =
   };
 
   beforeAll(async () => {
-    const fixture = await sealedCeremony(makeCeremony({ layout: BUNDLE_LAYOUT, ceremonyId: 'bundle-open-rpc', requiredSignatures: 2, deployment: { rpcBindAddress: '0.0.0.0' } }));
+    const fixture = await sealedCeremony(makeCeremony({ layout: BUNDLE_LAYOUT, ceremonyId: 'bundle-open-rpc', requiredSignatures: 2, editSpec: (json) => (json.deployment = { rpcBindAddress: '0.0.0.0' }) }));
     const spec = parseSpec(fixture.artifact.spec);
     expect(spec.permissions).toBeUndefined();
     acme = fixture.ceremony.members[0] as TestMember;

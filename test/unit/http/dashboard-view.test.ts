@@ -18,7 +18,7 @@ import { tempFolder } from '../../helpers/temp.js';
 import { governed, type GovernanceRun, type Signer } from '../governance/fixture.js';
 import { makePermissionedCeremony } from '../permissioning/fixture.js';
 import { describePolicy } from '../../../shared/permissioning/describe.js';
-import { finalizeOverWebsockets } from '../../helpers/cli-consortium.js';
+import { finalizeOverWebsockets } from '../../helpers/scripted-members.js';
 
 const ID = 'dashboard-view';
 
@@ -156,7 +156,7 @@ describe('the dashboard view of a permissioned ceremony', () => {
       expect(before.policy).toEqual(describePolicy(ceremony.spec, []));
       expect(before.policy[0]).toMatch(/^Permissions: enforced on chain from block 1 /);
       expect(before.policy.join('\n')).toContain(`${outsiders.deployer.address} (deploys the token bridge)`);
-      await finalizeOverWebsockets(coordinator, ceremony);
+      await finalizeOverWebsockets(coordinator.wsUrl, ceremony);
       const after = await dashboardView(coordinator.ceremony(id), Date.now());
       const bridgeValidators = after.assembly?.bridgeValidators ?? [];
       expect(bridgeValidators.length).toBeGreaterThan(0);
